@@ -22,7 +22,7 @@ public interface ISessionStore
     /// Removes the given application sessions from a mapping (the mapping goes once it has none left). Sessions
     /// captured after the logout was resolved survive: only what was delivered is removed.
     /// </summary>
-    Task RemoveAsync(SessionKey key, IReadOnlyCollection<string> handles, CancellationToken cancellationToken = default);
+    Task RemoveAsync(SessionKey key, IReadOnlyCollection<string> sessionHandles, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes mappings that expired before <paramref name="now"/>; returns how many went.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
