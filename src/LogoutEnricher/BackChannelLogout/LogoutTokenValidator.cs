@@ -1,0 +1,194 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using LogoutEnricher.Hosting;
+using LogoutEnricher.Providers;
+using LogoutEnricher.Storage;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LogoutEnricher.BackChannelLogout;
+
+/// <summary>
+/// Validates a logout token to the letter of OIDC Back-Channel Logout 1.0 §2.6, plus what Keycloak sends
+/// (KEYCLOAK.md). Every refusal carries a <see cref="RejectionReason"/>.
+/// </summary>
+internal sealed partial class LogoutTokenValidator(
+    IssuerRegistry registry,
+    ProviderKeyCache keys,
+    IReplayCache replayCache,
+    IOptions<LogoutEnricherOptions> options,
+    TimeProvider timeProvider)
+{
+    // Note: duplicate claim names make a token mean different things to different parsers; refuse them outright.
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
+
+    private readonly HashSet<string> _allowedAlgorithms = new(
+        options.Value.Logout.AllowedAlgorithms.Count > 0 ? options.Value.Logout.AllowedAlgorithms : SupportedAlgorithms.Asymmetric,
+        StringComparer.Ordinal);
+
+    /// <param name="routeClientId">The client named in the URL path, which must then be the token's audience.</param>
+    public async Task<LogoutTokenValidationResult> ValidateAsync(string token, string? routeClientId, CancellationToken cancellationToken)
+    {
+        var parts = token.Split('.');
+        if (parts.Length == 5)
+        {
+            return LogoutTokenValidationResult.Reject(RejectionReason.EncryptedToken, "the logout token is a JWE; a signed JWT is required");
+        }
+
+        if (parts.Length != 3 || !TryParseObject(parts[0], out var header) || !TryParseObject(parts[1], out var payload))
+        {
+            return LogoutTokenValidationResult.Reject(RejectionReason.MalformedToken, "the logout token is not a compact JWS with JSON header and payload");
+        }
+
+        using (header)
+        using (payload)
+        {
+            var headerRejection = CheckHeader(header.RootElement, out var alg, out var kid);
+            if (headerRejection is { } rejected)
+            {
+                return rejected;
+            }
+
+            var claims = payload.RootElement;
+            if (!TryGetString(claims, "iss", out var iss) || registry.FindIssuer(iss) is not { } issuer)
+            {
+                return LogoutTokenValidationResult.Reject(RejectionReason.UnknownIssuer, "iss is missing or not a configured issuer");
+            }
+
+            var signatureRejection = await VerifySignatureAsync(issuer, token, parts[2], alg, kid, cancellationToken);
+            if (signatureRejection is { } badSignature)
+            {
+                return badSignature;
+            }
+
+            return await ValidateClaimsAsync(issuer, claims.Clone(), routeClientId, cancellationToken);
+        }
+    }
+
+    private LogoutTokenValidationResult? CheckHeader(JsonElement header, out string alg, out string? kid)
+    {
+        kid = TryGetString(header, "kid", out var keyId) ? keyId : null;
+        if (!TryGetString(header, "alg", out alg!) || !_allowedAlgorithms.Contains(alg))
+        {
+            return LogoutTokenValidationResult.Reject(RejectionReason.AlgorithmNotAllowed, "alg is missing or not an allowed asymmetric algorithm");
+        }
+
+        if (header.TryGetProperty("typ", out var typ)
+            && (typ.ValueKind != JsonValueKind.String || !IsAcceptedType(typ.GetString()!)))
+        {
+            return LogoutTokenValidationResult.Reject(RejectionReason.InvalidType, "typ must be absent, JWT or logout+jwt");
+        }
+
+        // Note: jku, x5u, jwk and x5c are deliberately ignored; keys come only from the configured issuer's JWKS.
+        return null;
+    }
+
+    private static bool IsAcceptedType(string typ) =>
+        typ.Equals("JWT", StringComparison.OrdinalIgnoreCase)
+        || typ.Equals("logout+jwt", StringComparison.OrdinalIgnoreCase)
+        || typ.Equals("application/logout+jwt", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<LogoutTokenValidationResult?> VerifySignatureAsync(
+        ConfiguredIssuer issuer, string token, string encodedSignature, string alg, string? kid, CancellationToken cancellationToken)
+    {
+        var candidates = await keys.GetKeysAsync(issuer, kid, cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return LogoutTokenValidationResult.Reject(RejectionReason.UnknownKey, "no signing key of the issuer has this kid");
+        }
+
+        if (!TryDecode(encodedSignature, out var signature))
+        {
+            return LogoutTokenValidationResult.Reject(RejectionReason.InvalidSignature, "the signature does not verify");
+        }
+
+        var signedLength = token.Length - encodedSignature.Length - 1;
+        var signedBytes = Encoding.ASCII.GetBytes(token, 0, signedLength);
+        foreach (var key in candidates)
+        {
+            if (Verifies(key, alg, signedBytes, signature))
+            {
+                return null;
+            }
+        }
+
+        return LogoutTokenValidationResult.Reject(RejectionReason.InvalidSignature, "the signature does not verify");
+    }
+
+    private static bool Verifies(JsonWebKey key, string alg, byte[] signedBytes, byte[] signature)
+    {
+        // A key that states its algorithm may only verify that algorithm (RFC 7517 §4.4).
+        if (!string.IsNullOrEmpty(key.Alg) && !string.Equals(key.Alg, alg, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            var provider = CryptoProviderFactory.Default.CreateForVerifying(key, alg);
+            try
+            {
+                return provider.Verify(signedBytes, signature);
+            }
+            finally
+            {
+                CryptoProviderFactory.Default.ReleaseSignatureProvider(provider);
+            }
+        }
+        catch (Exception exception) when (exception is NotSupportedException or ArgumentException or System.Security.Cryptography.CryptographicException or SecurityTokenException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryParseObject(string segment, out JsonDocument document)
+    {
+        document = null!;
+        if (!TryDecode(segment, out var bytes))
+        {
+            return false;
+        }
+
+        try
+        {
+            document = JsonDocument.Parse(bytes, StrictJson);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        if (document.RootElement.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        document.Dispose();
+        return false;
+    }
+
+    private static bool TryDecode(string segment, out byte[] bytes)
+    {
+        bytes = [];
+        if (segment.Length == 0 || !Base64Url.IsValid(segment))
+        {
+            return false;
+        }
+
+        bytes = Base64Url.DecodeFromChars(segment);
+        return true;
+    }
+
+    private static bool TryGetString(JsonElement element, string name, out string value)
+    {
+        if (element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String && property.GetString() is { Length: > 0 } text)
+        {
+            value = text;
+            return true;
+        }
+
+        value = "";
+        return false;
+    }
+}

@@ -1,0 +1,80 @@
+using LogoutEnricher.BackChannelLogout;
+using LogoutEnricher.Hosting;
+using LogoutEnricher.Storage;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace LogoutEnricher.Capture;
+
+/// <summary>The token request of one exchange, handed from the endpoint to the transformer.</summary>
+internal sealed record CaptureFeature(TokenRequest? Request, Uri? ExactDestination);
+
+/// <summary>
+/// Forwards the exchange unchanged and, on a 200, reads the response to record the session before the application
+/// gets it. Under <see cref="CaptureFailurePolicy.Reject"/> a store failure replaces the response with a 503, so no
+/// application holds tokens for a session LogoutEnricher could not record.
+/// </summary>
+internal sealed partial class CaptureTransformer(
+    SessionCapturer capturer,
+    IOptions<LogoutEnricherOptions> options,
+    ILogger<CaptureTransformer> logger) : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        if (httpContext.Features.Get<CaptureFeature>()?.ExactDestination is { } destination)
+        {
+            proxyRequest.RequestUri = destination;
+        }
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var feature = httpContext.Features.Get<CaptureFeature>();
+        if (feature?.Request is { } request && proxyResponse is { StatusCode: System.Net.HttpStatusCode.OK } && !await TryCaptureAsync(request, proxyResponse, cancellationToken))
+        {
+            await OAuthErrors.WriteAsync(httpContext.Response, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
+                "the session could not be recorded for single logout; try again later");
+            return false;
+        }
+
+        return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    /// <returns>False only when the response must be withheld (store failure under Reject).</returns>
+    private async Task<bool> TryCaptureAsync(TokenRequest request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var capture = options.Value.Capture;
+        if (response.Content.Headers.ContentLength > capture.MaxResponseBodyBytes)
+        {
+            return true;
+        }
+
+        // Note: buffering lets the forwarder copy the very same bytes to the application afterwards.
+        await response.Content.LoadIntoBufferAsync(capture.MaxResponseBodyBytes, cancellationToken);
+        var parsed = TokenResponse.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        if (parsed is null)
+        {
+            LogNoSessionInResponse(logger, request.ClientId);
+            return true;
+        }
+
+        try
+        {
+            await capturer.CaptureAsync(request, parsed, cancellationToken);
+            return true;
+        }
+        catch (StorageUnavailableException exception)
+        {
+            var reject = capture.FailurePolicy == CaptureFailurePolicy.Reject;
+            LogCaptureFailed(logger, request.ClientId, reject ? "rejected" : "allowed", exception.Message);
+            return !reject;
+        }
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Token response for client {ClientId} names no session and issuer; nothing captured")]
+    private static partial void LogNoSessionInResponse(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Capture for client {ClientId} failed, token response {Decision}: {ErrorMessage}")]
+    private static partial void LogCaptureFailed(ILogger logger, string clientId, string decision, string errorMessage);
+}

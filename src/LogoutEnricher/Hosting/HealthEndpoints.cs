@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace LogoutEnricher.Hosting;
+
+internal static class HealthEndpoints
+{
+    public const string ReadyTag = "ready";
+
+    public static void MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        // Liveness: the process answers. Readiness: the store answers and every issuer's keys are loaded.
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+    }
+}

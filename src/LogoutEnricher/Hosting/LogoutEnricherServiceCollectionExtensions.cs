@@ -1,0 +1,76 @@
+using LogoutEnricher.BackChannelLogout;
+using LogoutEnricher.Capture;
+using LogoutEnricher.Delivery;
+using LogoutEnricher.Enrichment;
+using LogoutEnricher.Providers;
+using LogoutEnricher.Security;
+using LogoutEnricher.Signing;
+using LogoutEnricher.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace LogoutEnricher.Hosting;
+
+public static class LogoutEnricherServiceCollectionExtensions
+{
+    /// <summary>Registers everything LogoutEnricher needs, bound to the <c>LogoutEnricher</c> configuration section.</summary>
+    public static IServiceCollection AddLogoutEnricher(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LogoutEnricherOptions>()
+            .Bind(configuration.GetSection(LogoutEnricherOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LogoutEnricherOptions>, LogoutEnricherOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        AddStorage(services, configuration);
+        services.AddSingleton(sp => new SecretProtector(EncryptionKeySource.Load(sp.GetRequiredService<IOptions<LogoutEnricherOptions>>().Value.Storage)));
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddHostedService<StartupInitializer>();
+        services.AddHostedService<StoragePurgeService>();
+
+        services.AddSingleton<IssuerRegistry>();
+        services.AddSingleton<ProviderKeyCache>();
+        services.AddHttpClient(ProviderKeyCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
+
+        services.AddSingleton<LogoutTokenValidator>();
+        services.AddSingleton<LogoutProcessor>();
+        services.AddSingleton<BackChannelLogoutEndpoint>();
+        services.AddSingleton<EnrichedTokenFactory>();
+        services.AddSingleton<LogoutDeliverer>();
+
+        // Note: redirects are not followed (a 3xx is a failed delivery, as with Keycloak), and the timeout is applied
+        // per delivery, so the client's own timeout is off.
+        services.AddHttpClient(LogoutDeliverer.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                UseCookies = false,
+                ConnectTimeout = TimeSpan.FromSeconds(3),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+
+        services.AddHttpForwarder();
+        services.AddSingleton<ForwarderHttpClient>();
+        services.AddSingleton<CaptureTransformer>();
+        services.AddSingleton<SessionCapturer>();
+        services.AddSingleton<TokenEndpointForwarder>();
+
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<ProviderKeysHealthCheck>("provider-keys", tags: [HealthEndpoints.ReadyTag]);
+        return services;
+    }
+
+    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(LogoutEnricherOptions.SectionName).GetSection("Storage");
+        var provider = storage.GetValue<StorageProvider?>("Provider") ?? StorageProvider.Sqlite;
+        switch (provider)
+        {
+            case StorageProvider.Sqlite:
+                services.AddSqliteStorage(sqlite => sqlite.Path = storage.GetSection("Sqlite").GetValue<string>("Path") ?? new SqliteSettings().Path);
+                break;
+        }
+    }
+}

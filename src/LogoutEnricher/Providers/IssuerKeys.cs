@@ -1,0 +1,23 @@
+using Microsoft.IdentityModel.Tokens;
+
+namespace LogoutEnricher.Providers;
+
+/// <summary>One fetched JWKS, reduced to the keys that may verify signatures.</summary>
+internal sealed class IssuerKeys
+{
+    private readonly JsonWebKey[] _signingKeys;
+
+    public IssuerKeys(IEnumerable<JsonWebKey> keys, DateTimeOffset fetchedAt)
+    {
+        // Keycloak's JWKS also lists an RSA key with use "enc" (RSA-OAEP); only keys meant for signatures verify.
+        _signingKeys = keys.Where(k => string.IsNullOrEmpty(k.Use) || k.Use == "sig").ToArray();
+        FetchedAt = fetchedAt;
+    }
+
+    public DateTimeOffset FetchedAt { get; }
+
+    public int Count => _signingKeys.Length;
+
+    public IReadOnlyList<JsonWebKey> Find(string? kid) =>
+        kid is null ? _signingKeys : Array.FindAll(_signingKeys, k => string.Equals(k.Kid, kid, StringComparison.Ordinal));
+}

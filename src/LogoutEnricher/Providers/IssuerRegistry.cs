@@ -1,0 +1,50 @@
+using System.Collections.Frozen;
+using LogoutEnricher.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace LogoutEnricher.Providers;
+
+/// <summary>A configured application of one issuer, in the shape the hot paths use.</summary>
+internal sealed record ConfiguredClient(string Issuer, string ClientId, string LogoutUrl, LogoutFormat Format, FrozenSet<string> SessionHosts)
+{
+    /// <summary>Whether a captured <c>client_session_host</c> may be kept and contacted (host or host:port, case-insensitive).</summary>
+    public bool AllowsSessionHost(string host) => SessionHosts.Contains(host);
+}
+
+/// <summary>A configured issuer with its clients.</summary>
+internal sealed record ConfiguredIssuer(string Name, string Issuer, Uri MetadataAddress, FrozenDictionary<string, ConfiguredClient> Clients);
+
+/// <summary>
+/// The configured issuers and clients, built once from the options so that lookups on every request are a
+/// frozen-dictionary probe.
+/// </summary>
+internal sealed class IssuerRegistry
+{
+    public IssuerRegistry(IOptions<LogoutEnricherOptions> options)
+    {
+        Issuers = options.Value.Issuers
+            .Select(pair => Build(pair.Key, pair.Value))
+            .ToFrozenDictionary(i => i.Issuer, StringComparer.Ordinal);
+    }
+
+    public FrozenDictionary<string, ConfiguredIssuer> Issuers { get; }
+
+    public ConfiguredIssuer? FindIssuer(string issuer) => Issuers.GetValueOrDefault(issuer);
+
+    public ConfiguredClient? FindClient(string issuer, string clientId) =>
+        Issuers.TryGetValue(issuer, out var configured) ? configured.Clients.GetValueOrDefault(clientId) : null;
+
+    private static ConfiguredIssuer Build(string name, IssuerOptions options)
+    {
+        var metadata = options.MetadataAddress ?? new Uri(options.Issuer.TrimEnd('/') + "/.well-known/openid-configuration");
+        var clients = options.Clients
+            .Select(pair => new ConfiguredClient(
+                options.Issuer,
+                string.IsNullOrEmpty(pair.Value.ClientId) ? pair.Key : pair.Value.ClientId,
+                pair.Value.LogoutUrl,
+                pair.Value.Format,
+                pair.Value.SessionHosts.ToFrozenSet(StringComparer.OrdinalIgnoreCase)))
+            .ToFrozenDictionary(c => c.ClientId, StringComparer.Ordinal);
+        return new ConfiguredIssuer(name, options.Issuer, metadata, clients);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using LogoutEnricher.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LogoutEnricher.Providers;
+
+/// <summary>
+/// The signing keys of each configured issuer, read from its discovery document and JWKS. Keys come only from the
+/// configured issuer's <c>jwks_uri</c>, never from the token (<c>jku</c>, <c>x5u</c> and <c>jwk</c> are ignored).
+/// </summary>
+internal sealed partial class ProviderKeyCache(
+    IssuerRegistry registry,
+    IHttpClientFactory httpClientFactory,
+    IOptions<LogoutEnricherOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ProviderKeyCache> logger)
+{
+    public const string HttpClientName = "LogoutEnricher.Providers";
+
+    private readonly ConcurrentDictionary<string, IssuerKeys> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshLocks = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the keys of every configured issuer have been loaded at least once (readiness).</summary>
+    public bool AllLoaded => registry.Issuers.Keys.All(_keys.ContainsKey);
+
+    /// <summary>
+    /// The verification key with this <c>kid</c> (or every signing key when the token names none). An unknown kid
+    /// refreshes the JWKS, at most once per <see cref="LogoutOptions.JwksRefreshInterval"/>: a provider that rotated
+    /// keys is followed at once, while a flood of made-up kids cannot hammer the provider.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonWebKey>> GetKeysAsync(ConfiguredIssuer issuer, string? kid, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var current = _keys.GetValueOrDefault(issuer.Issuer);
+        if (current is null || now - current.FetchedAt >= options.Value.Logout.JwksCacheDuration)
+        {
+            current = await RefreshAsync(issuer, current, force: true, cancellationToken);
+        }
+
+        var found = current.Find(kid);
+        if (found.Count > 0 || now - current.FetchedAt < options.Value.Logout.JwksRefreshInterval)
+        {
+            return found;
+        }
+
+        current = await RefreshAsync(issuer, current, force: false, cancellationToken);
+        return current.Find(kid);
+    }
+
+    /// <summary>Loads every issuer's keys; used at startup so that readiness reflects the providers.</summary>
+    public async Task LoadAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var issuer in registry.Issuers.Values)
+        {
+            try
+            {
+                await RefreshAsync(issuer, _keys.GetValueOrDefault(issuer.Issuer), force: true, cancellationToken);
+            }
+            catch (ProviderUnavailableException exception)
+            {
+                LogKeysUnavailable(logger, issuer.Issuer, exception.Message);
+            }
+        }
+    }
+
+    private async Task<IssuerKeys> RefreshAsync(ConfiguredIssuer issuer, IssuerKeys? seen, bool force, CancellationToken cancellationToken)
+    {
+        var gate = _refreshLocks.GetOrAdd(issuer.Issuer, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Note: another request may have refreshed while this one waited; one fetch serves them all.
+            var latest = _keys.GetValueOrDefault(issuer.Issuer);
+            if (latest is not null && !ReferenceEquals(latest, seen) && !force)
+            {
+                return latest;
+            }
+
+            var keys = await FetchAsync(issuer, cancellationToken);
+            _keys[issuer.Issuer] = keys;
+            LogKeysRefreshed(logger, issuer.Issuer, keys.Count);
+            return keys;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<IssuerKeys> FetchAsync(ConfiguredIssuer issuer, CancellationToken cancellationToken)
+    {
+        var client = httpClientFactory.CreateClient(HttpClientName);
+        try
+        {
+            using var metadata = await GetJsonAsync(client, issuer.MetadataAddress, cancellationToken);
+            if (!metadata.RootElement.TryGetProperty("jwks_uri", out var jwksUri) || jwksUri.ValueKind != JsonValueKind.String
+                || !Uri.TryCreate(jwksUri.GetString(), UriKind.Absolute, out var jwksAddress))
+            {
+                throw new ProviderUnavailableException($"the discovery document of {issuer.Issuer} has no jwks_uri");
+            }
+
+            using var response = await client.GetAsync(jwksAddress, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var set = new JsonWebKeySet(await response.Content.ReadAsStringAsync(cancellationToken));
+            return new IssuerKeys(set.Keys, timeProvider.GetUtcNow());
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or ArgumentException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read: {exception.GetType().Name}", exception);
+        }
+    }
+
+    private static async Task<JsonDocument> GetJsonAsync(HttpClient client, Uri address, CancellationToken cancellationToken)
+    {
+        using var response = await client.GetAsync(address, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Keys of {Issuer} refreshed: {KeyCount} signing keys")]
+    private static partial void LogKeysRefreshed(ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Keys of {Issuer} unavailable at startup: {Reason}")]
+    private static partial void LogKeysUnavailable(ILogger logger, string issuer, string reason);
+}
