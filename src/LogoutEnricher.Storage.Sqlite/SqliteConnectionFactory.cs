@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+
+namespace LogoutEnricher.Storage.Sqlite;
+
+/// <summary>Opens pooled connections to the database file, each set up for concurrent use (WAL).</summary>
+internal sealed class SqliteConnectionFactory : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly string _directory;
+    private readonly string _connectionPragmas;
+    private volatile bool _walEnabled;
+
+    public SqliteConnectionFactory(SqliteStorageOptions options, string? contentRoot)
+    {
+        var path = System.IO.Path.GetFullPath(options.Path, contentRoot ?? Directory.GetCurrentDirectory());
+        DataSource = path;
+        _directory = System.IO.Path.GetDirectoryName(path)!;
+        var busyTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalMilliseconds);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            // Note: off by default in SQLite, per connection; the app_sessions cascade depends on it.
+            ForeignKeys = true,
+            // Note: Microsoft.Data.Sqlite retries SQLITE_BUSY itself until the command timeout; keeping both limits
+            // equal makes BusyTimeout the real upper bound of a wait.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+        }.ToString();
+        // Note: synchronous=NORMAL is safe with WAL (a power loss may drop the last commits, never corrupt the file)
+        // and saves an fsync per commit.
+        _connectionPragmas = FormattableString.Invariant($"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={busyTimeout};");
+    }
+
+    /// <summary>The absolute path of the database file.</summary>
+    public string DataSource { get; }
+
+    /// <summary>Opens a connection; throws <see cref="StorageUnavailableException"/> when the file cannot be opened.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            Directory.CreateDirectory(_directory);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            // Note: the journal mode is stored in the file, so one successful switch per process is enough.
+            command.CommandText = _walEnabled ? _connectionPragmas : "PRAGMA journal_mode=WAL; " + _connectionPragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _walEnabled = true;
+            return connection;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            await connection.DisposeAsync();
+            throw new StorageUnavailableException("SQLite storage could not open the database file.", ex);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the pooled connections, so that the file is released when the container is disposed.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+
+namespace LogoutEnricher.Storage.Sqlite;
+
+internal sealed partial class SqliteSessionStore
+{
+    // Note: one statement per lookup reads a consistent snapshot (WAL readers never wait for the writer); the LEFT
+    // JOIN keeps a mapping that has no app session left visible with an empty list.
+    private const string FindSql = """
+        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host
+        FROM sessions s
+        LEFT JOIN app_sessions a ON a.issuer = s.issuer AND a.client_id = s.client_id AND a.sid = s.sid
+        WHERE s.issuer = $issuer AND s.client_id = $client AND s.sid = $sid AND s.expires_at > $now
+        ORDER BY a.rowid;
+        """;
+
+    private const string FindBySubjectSql = """
+        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host
+        FROM sessions s
+        LEFT JOIN app_sessions a ON a.issuer = s.issuer AND a.client_id = s.client_id AND a.sid = s.sid
+        WHERE s.issuer = $issuer AND s.client_id = $client AND s.sub = $sub AND s.expires_at > $now
+        ORDER BY s.sid, a.rowid;
+        """;
+
+    public async Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var command = Command(connection, transaction: null, key, FindSql);
+            command.Parameters.AddWithValue("$now", time.NowMs());
+            var mappings = await ReadMappingsAsync(command, key.Issuer, key.ClientId, cancellationToken);
+            return mappings.Count == 0 ? null : mappings[0];
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("find a session mapping", ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<SessionMapping>> FindBySubjectAsync(string issuer, string clientId, string subject, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = FindBySubjectSql;
+            command.Parameters.AddWithValue("$issuer", issuer);
+            command.Parameters.AddWithValue("$client", clientId);
+            command.Parameters.AddWithValue("$sub", subject);
+            command.Parameters.AddWithValue("$now", time.NowMs());
+            return await ReadMappingsAsync(command, issuer, clientId, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("find session mappings by subject", ex);
+        }
+    }
+
+    /// <summary>Folds the joined rows, ordered by sid, into one mapping per sid.</summary>
+    private static async Task<List<SessionMapping>> ReadMappingsAsync(SqliteCommand command, string issuer, string clientId, CancellationToken cancellationToken)
+    {
+        var mappings = new List<SessionMapping>();
+        List<AppSession>? appSessions = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var sid = reader.GetString(0);
+            if (appSessions is null || mappings[^1].Key.Sid != sid)
+            {
+                appSessions = [];
+                mappings.Add(new SessionMapping(
+                    new SessionKey(issuer, clientId, sid),
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    appSessions,
+                    UnixTime.FromUnixMs(reader.GetInt64(2))));
+            }
+
+            if (!reader.IsDBNull(3))
+            {
+                appSessions.Add(new AppSession(
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+        }
+
+        return mappings;
+    }
+}

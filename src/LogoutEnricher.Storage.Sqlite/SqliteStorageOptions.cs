@@ -1,0 +1,17 @@
+namespace LogoutEnricher.Storage.Sqlite;
+
+/// <summary>Where and how the embedded SQLite store keeps its data.</summary>
+public sealed class SqliteStorageOptions
+{
+    /// <summary>
+    /// The database file. A relative path resolves against the host's content root (or the current directory when
+    /// there is no host); its directory is created when missing. Default: <c>data/logoutenricher.db</c>.
+    /// </summary>
+    public string Path { get; set; } = "data/logoutenricher.db";
+
+    /// <summary>
+    /// How long a statement waits for another writer to release the database before it fails with
+    /// <see cref="StorageUnavailableException"/>. Must be positive. Default: 5 seconds.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
