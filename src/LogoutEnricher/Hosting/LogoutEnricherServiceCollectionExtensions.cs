@@ -22,7 +22,9 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         AddStorage(services, configuration);
-        services.AddSingleton(sp => new SecretProtector(EncryptionKeySource.Load(sp.GetRequiredService<IOptions<LogoutEnricherOptions>>().Value.Storage)));
+        services.AddSingleton(sp => new SecretProtector(EncryptionKeySource.Load(
+            sp.GetRequiredService<IOptions<LogoutEnricherOptions>>().Value.Storage,
+            sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
         services.AddSingleton<SigningKeyProvider>();
         services.AddHostedService<StartupInitializer>();
         services.AddHostedService<StoragePurgeService>();

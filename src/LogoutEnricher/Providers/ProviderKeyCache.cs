@@ -21,6 +21,7 @@ internal sealed partial class ProviderKeyCache(
 
     private readonly ConcurrentDictionary<string, IssuerKeys> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUnknownKidRefresh = new(StringComparer.Ordinal);
 
     /// <summary>Whether the keys of every configured issuer have been loaded at least once (readiness).</summary>
     public bool AllLoaded => registry.Issuers.Keys.All(_keys.ContainsKey);
@@ -40,13 +41,44 @@ internal sealed partial class ProviderKeyCache(
         }
 
         var found = current.Find(kid);
-        if (found.Count > 0 || now - current.FetchedAt < options.Value.Logout.JwksRefreshInterval)
+        if (found.Count > 0 || !TryClaimUnknownKidRefresh(issuer.Issuer, now))
         {
             return found;
         }
 
         current = await RefreshAsync(issuer, current, force: false, cancellationToken);
         return current.Find(kid);
+    }
+
+    /// <summary>
+    /// Whether an unknown kid may trigger a refresh now: the first one after the interval does, the others wait.
+    /// Measured from the last such refresh, not from the last fetch, so a rotation right after startup is followed.
+    /// </summary>
+    private bool TryClaimUnknownKidRefresh(string issuer, DateTimeOffset now)
+    {
+        var interval = options.Value.Logout.JwksRefreshInterval;
+        while (true)
+        {
+            if (!_lastUnknownKidRefresh.TryGetValue(issuer, out var last))
+            {
+                if (_lastUnknownKidRefresh.TryAdd(issuer, now))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (now - last < interval)
+            {
+                return false;
+            }
+
+            if (_lastUnknownKidRefresh.TryUpdate(issuer, now, last))
+            {
+                return true;
+            }
+        }
     }
 
     /// <summary>Loads every issuer's keys; used at startup so that readiness reflects the providers.</summary>

@@ -11,7 +11,7 @@ internal static class EncryptionKeySource
 {
     public const string GeneratedFileName = "encryption.key";
 
-    public static byte[] Load(StorageOptions storage)
+    public static byte[] Load(StorageOptions storage, string contentRoot)
     {
         if (!string.IsNullOrEmpty(storage.EncryptionKey))
         {
@@ -20,10 +20,11 @@ internal static class EncryptionKeySource
 
         if (!string.IsNullOrEmpty(storage.EncryptionKeyFile))
         {
-            return ReadKeyFile(storage.EncryptionKeyFile);
+            return ReadKeyFile(Path.GetFullPath(storage.EncryptionKeyFile, contentRoot));
         }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(storage.Sqlite.Path))!;
+        // Relative to the content root, like the database file itself.
+        var directory = Path.GetDirectoryName(Path.GetFullPath(storage.Sqlite.Path, contentRoot))!;
         var path = Path.Combine(directory, GeneratedFileName);
         if (File.Exists(path))
         {

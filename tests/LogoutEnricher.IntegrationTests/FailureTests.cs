@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.Json;
+using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LogoutEnricher.IntegrationTests;
+
+public sealed class FailureTests
+{
+    [Fact]
+    public async Task Logout_ApplicationAnswers500_Returns400DeliveryFailedAndAResendSucceedsOnceItRecovers()
+    {
+        await using var env = await TestEnvironment.StartAsync();
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        var token = env.Keycloak.LogoutToken().Sign();
+        env.App.StatusCode = 500;
+
+        using var failed = await env.SendLogoutAsync(token);
+        env.App.StatusCode = 200;
+        using var resent = await env.SendLogoutAsync(token);
+
+        var description = await Responses.AssertOAuthErrorAsync(failed, HttpStatusCode.BadRequest, "delivery_failed");
+        Assert.Contains("500", description, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.All(env.App.Received, r => Assert.Equal([The.AppSessionId], r.AdapterSessionIds));
+        Assert.Equal(2, env.App.Received.Count);
+    }
+
+    [Fact]
+    public async Task Logout_ApplicationUnreachable_Returns400DeliveryFailedAndAResendSucceedsOnceItIsBack()
+    {
+        await using var env = await TestEnvironment.StartAsync();
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        var token = env.Keycloak.LogoutToken().Sign();
+        await env.App.StopAsync();
+
+        using var failed = await env.SendLogoutAsync(token);
+        await env.App.RestartAsync();
+        using var resent = await env.SendLogoutAsync(token);
+
+        await Responses.AssertOAuthErrorAsync(failed, HttpStatusCode.BadRequest, "delivery_failed");
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.Equal([The.AppSessionId], Assert.Single(env.App.Received).AdapterSessionIds);
+    }
+
+    [Fact]
+    public async Task TokenRequest_KeycloakDown_Returns502WithOAuthError()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings => settings["LogoutEnricher:Upstream:BaseUrl"] = "http://127.0.0.1:9/");
+
+        using var response = await env.ExchangeCodeAsync(The.ClientId, The.AppSessionId);
+
+        await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.BadGateway, "temporarily_unavailable");
+    }
+
+    [Fact]
+    public async Task TokenRequest_StoreFailsUnderReject_Returns503AndWithholdsTheTokens()
+    {
+        await using var env = await TestEnvironment.StartAsync(services: FailingSessionStore.Install);
+
+        using var response = await env.ExchangeCodeAsync(The.ClientId, The.AppSessionId);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("temporarily_unavailable", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        Assert.DoesNotContain("access_token", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenRequest_StoreFailsUnderAllow_ReturnsTheTokens()
+    {
+        await using var env = await TestEnvironment.StartAsync(
+            settings => settings["LogoutEnricher:Capture:FailurePolicy"] = "Allow",
+            FailingSessionStore.Install);
+
+        using var response = await env.ExchangeCodeAsync(The.ClientId, The.AppSessionId);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(body.RootElement.TryGetProperty("access_token", out _));
+    }
+
+    [Fact]
+    public async Task Logout_StoreDown_Returns400TemporarilyUnavailableAndDeliversNothing()
+    {
+        await using var env = await TestEnvironment.StartAsync(services: FailingSessionStore.Install);
+
+        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+
+        await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "temporarily_unavailable");
+        Assert.Empty(env.App.Received);
+    }
+
+    /// <summary>A store whose backend is down: every call fails the way a backend reports an outage.</summary>
+    private sealed class FailingSessionStore : ISessionStore
+    {
+        public static void Install(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<ISessionStore, FailingSessionStore>());
+
+        public Task AddAsync(SessionKey key, string? subject, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) => Fail();
+
+        public Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default) => Fail<SessionMapping?>();
+
+        public Task<IReadOnlyList<SessionMapping>> FindBySubjectAsync(string issuer, string clientId, string subject, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<SessionMapping>>();
+
+        public Task RemoveAsync(SessionKey key, IReadOnlyCollection<string> sessionHandles, CancellationToken cancellationToken = default) => Fail();
+
+        public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<int>();
+
+        private static Task Fail() => Task.FromException(new StorageUnavailableException("the session store is down"));
+
+        private static Task<T> Fail<T>() => Task.FromException<T>(new StorageUnavailableException("the session store is down"));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text.Json;
+using LogoutEnricher.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace LogoutEnricher.IntegrationTests;
+
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task Restart_KeepsMappingsAndPublishesTheSameSigningKey()
+    {
+        await using var env = await TestEnvironment.StartAsync();
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        var kidsBefore = await KeyIdsAsync(env.Client);
+
+        await env.RestartSidecarAsync();
+        var kidsAfter = await KeyIdsAsync(env.Client);
+        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+
+        Assert.Single(kidsBefore);
+        Assert.Equal(kidsBefore, kidsAfter);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(env.App.Received);
+        Assert.True(received.Valid, received.Error);
+        Assert.Equal([The.AppSessionId], received.AdapterSessionIds);
+    }
+
+    [Theory]
+    [InlineData("ES256", "EC")]
+    [InlineData("PS256", "RSA")]
+    public async Task Signing_OtherAlgorithm_PublishesMatchingKeyAndTheApplicationVerifiesIt(string algorithm, string keyType)
+    {
+        await using var env = await TestEnvironment.StartAsync(settings => settings["LogoutEnricher:Signing:Algorithm"] = algorithm);
+
+        using var jwks = JsonDocument.Parse(await env.Client.GetStringAsync("/.well-known/jwks.json"));
+        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+
+        var key = Assert.Single(jwks.RootElement.GetProperty("keys").EnumerateArray());
+        Assert.Equal(keyType, key.GetProperty("kty").GetString());
+        Assert.Equal(algorithm, key.GetProperty("alg").GetString());
+        Assert.Equal("sig", key.GetProperty("use").GetString());
+        Assert.False(key.TryGetProperty("d", out _));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(env.App.Received);
+        Assert.True(received.Valid, received.Error);
+        Assert.Equal(algorithm, received.Token.Alg);
+    }
+
+    [Fact]
+    public async Task Health_ReadyOnceStoreAndProviderKeysAreLoaded()
+    {
+        await using var env = await TestEnvironment.StartAsync();
+
+        using var live = await env.Client.GetAsync("/health/live");
+        var ready = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 50 && ready != HttpStatusCode.OK; attempt++)
+        {
+            using var response = await env.Client.GetAsync("/health/ready");
+            ready = response.StatusCode;
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready);
+    }
+
+    [Fact]
+    public async Task Health_ProviderUnreachable_IsLiveButNotReady()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings => settings["LogoutEnricher:Issuers:demo:MetadataAddress"] = "http://127.0.0.1:9/.well-known/openid-configuration");
+
+        using var live = await env.Client.GetAsync("/health/live");
+        await Task.Delay(300);
+        using var ready = await env.Client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("LogoutEnricher:Issuers:demo:Clients:app-one:LogoutUrl", "not a url", "LogoutEnricher:Issuers:demo:Clients:app-one:LogoutUrl")]
+    [InlineData("LogoutEnricher:Issuers:demo:Issuer", "", "LogoutEnricher:Issuers:demo:Issuer")]
+    [InlineData("LogoutEnricher:Logout:AllowedAlgorithms:0", "HS256", "LogoutEnricher:Logout:AllowedAlgorithms")]
+    [InlineData("LogoutEnricher:Signing:Algorithm", "HS256", "LogoutEnricher:Signing:Algorithm")]
+    [InlineData("LogoutEnricher:Storage:EncryptionKey", "too-short", "LogoutEnricher:Storage:EncryptionKey")]
+    public async Task Startup_InvalidConfiguration_FailsNamingTheKeyToFix(string key, string value, string named)
+    {
+        var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var env = await TestEnvironment.StartAsync(settings => settings[key] = value);
+        });
+
+        var validation = Assert.IsType<OptionsValidationException>(exception.GetBaseException());
+        Assert.Contains(named, validation.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<string[]> KeyIdsAsync(HttpClient client)
+    {
+        using var jwks = JsonDocument.Parse(await client.GetStringAsync("/.well-known/jwks.json"));
+        return jwks.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).ToArray();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LogoutEnricher.IntegrationTests.Infrastructure;
+
+/// <summary>A logout token as the application received and verified it.</summary>
+internal sealed record ReceivedLogout(bool Valid, string? Error, JsonWebToken Token)
+{
+    public string[] AdapterSessionIds =>
+        Token.TryGetPayloadValue<JsonElement>("adapterSessionIds", out var ids) ? ids.EnumerateArray().Select(i => i.GetString()!).ToArray() : [];
+}
+
+/// <summary>
+/// An application receiving enriched back-channel logouts. It verifies every token the way an application should,
+/// with a standard library (Microsoft.IdentityModel) against LogoutEnricher's published JWKS: signature, issuer,
+/// audience, <c>typ: logout+jwt</c>, lifetime.
+/// </summary>
+internal sealed class FakeApplication : IAsyncDisposable
+{
+    private readonly string _clientId;
+    private WebApplication? _app;
+
+    private FakeApplication(string clientId) => _clientId = clientId;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public string LogoutUrl => $"{BaseUrl}logout";
+
+    /// <summary>Where the application fetches LogoutEnricher's JWKS; set once the sidecar runs.</summary>
+    public Uri? JwksAddress { get; set; }
+
+    public string? ExpectedIssuer { get; set; }
+
+    /// <summary>The status the application answers with. Default 200.</summary>
+    public int StatusCode { get; set; } = StatusCodes.Status200OK;
+
+    public ConcurrentQueue<ReceivedLogout> Received { get; } = new();
+
+    public static async Task<FakeApplication> StartAsync(string clientId)
+    {
+        var application = new FakeApplication(clientId);
+        await application.StartAsync(0);
+        return application;
+    }
+
+    /// <summary>Takes the application off the network (connections are refused) until <see cref="RestartAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        await _app!.DisposeAsync();
+        _app = null;
+    }
+
+    public Task RestartAsync() => StartAsync(BaseUrl.Port);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task StartAsync(int port)
+    {
+        _app = await KestrelHost.StartAsync(app => app.MapPost("/logout", (Func<HttpContext, Task<IResult>>)HandleAsync), port);
+        BaseUrl = KestrelHost.AddressOf(_app.Services);
+    }
+
+    private async Task<IResult> HandleAsync(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync();
+        var token = form["logout_token"].ToString();
+        using var http = new HttpClient();
+        var jwks = new JsonWebKeySet(await http.GetStringAsync(JwksAddress));
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = ExpectedIssuer,
+            ValidAudience = _clientId,
+            ValidTypes = ["logout+jwt"],
+            IssuerSigningKeys = jwks.GetSigningKeys(),
+            ValidAlgorithms = ["RS256", "PS256", "ES256"],
+        });
+        Received.Enqueue(new ReceivedLogout(result.IsValid, result.Exception?.Message, new JsonWebToken(token)));
+        return Results.StatusCode(result.IsValid ? StatusCode : StatusCodes.Status400BadRequest);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LogoutEnricher.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One Keycloak (fake), two applications (fake) and LogoutEnricher between them, configured as an operator would.
+/// </summary>
+internal sealed class TestEnvironment : IAsyncDisposable
+{
+    private readonly Action<IServiceCollection>? _services;
+    private readonly Dictionary<string, string?> _settings;
+    private SidecarFactory _sidecar;
+
+    private TestEnvironment(FakeKeycloak keycloak, FakeApplication app, FakeApplication otherApp, string dataDirectory,
+        Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+    {
+        Keycloak = keycloak;
+        App = app;
+        OtherApp = otherApp;
+        DataDirectory = dataDirectory;
+        _settings = settings;
+        _services = services;
+        _sidecar = StartSidecar();
+    }
+
+    public FakeKeycloak Keycloak { get; }
+
+    public FakeApplication App { get; }
+
+    public FakeApplication OtherApp { get; }
+
+    public string DataDirectory { get; }
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public IServiceProvider Services => _sidecar.Services;
+
+    public static async Task<TestEnvironment> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var keycloak = await FakeKeycloak.StartAsync();
+        var app = await FakeApplication.StartAsync(The.ClientId);
+        var otherApp = await FakeApplication.StartAsync(The.OtherClientId);
+        var dataDirectory = Directory.CreateTempSubdirectory("logoutenricher-it-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["LogoutEnricher:Upstream:BaseUrl"] = keycloak.BaseUrl.ToString(),
+            ["LogoutEnricher:Issuers:demo:Issuer"] = keycloak.Issuer,
+            [$"LogoutEnricher:Issuers:demo:Clients:{The.ClientId}:LogoutUrl"] = app.LogoutUrl,
+            [$"LogoutEnricher:Issuers:demo:Clients:{The.OtherClientId}:LogoutUrl"] = otherApp.LogoutUrl,
+            ["LogoutEnricher:Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "logoutenricher.db"),
+            ["LogoutEnricher:Delivery:Timeout"] = "00:00:02",
+        };
+        configure?.Invoke(settings);
+        return new TestEnvironment(keycloak, app, otherApp, dataDirectory, settings, services);
+    }
+
+    /// <summary>Stops LogoutEnricher and starts it again over the same data directory.</summary>
+    public async Task RestartSidecarAsync()
+    {
+        await _sidecar.DisposeAsync();
+        _sidecar = StartSidecar();
+    }
+
+    /// <summary>The authorization-code exchange an application makes, sent through LogoutEnricher.</summary>
+    public Task<HttpResponseMessage> ExchangeCodeAsync(string clientId, string appSessionId, string sub = The.Subject, string sid = The.Sid, string? host = null)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = Keycloak.IssueCode(clientId, sub, sid),
+            ["redirect_uri"] = "http://app.test/callback",
+            ["client_session_state"] = appSessionId,
+        };
+        if (host is not null)
+        {
+            form["client_session_host"] = host;
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/realms/{The.Realm}/protocol/openid-connect/token") { Content = new FormUrlEncodedContent(form) };
+        var secret = clientId == The.OtherClientId ? The.OtherClientSecret : The.ClientSecret;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>Logs in through LogoutEnricher and returns the refresh token; fails the test unless the exchange is 200.</summary>
+    public async Task<string> LoginAsync(string clientId, string appSessionId, string sub = The.Subject, string sid = The.Sid)
+    {
+        using var response = await ExchangeCodeAsync(clientId, appSessionId, sub, sid);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("refresh_token").GetString()!;
+    }
+
+    public Task<HttpResponseMessage> RefreshAsync(string clientId, string refreshToken, string appSessionId) =>
+        Client.PostAsync($"/realms/{The.Realm}/protocol/openid-connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = clientId,
+            ["client_secret"] = The.ClientSecret,
+            ["client_session_state"] = appSessionId,
+        }));
+
+    /// <summary>What Keycloak sends: a form POST with the single field logout_token.</summary>
+    public Task<HttpResponseMessage> SendLogoutAsync(string logoutToken, string path = "/backchannel-logout") =>
+        Client.PostAsync(path, new FormUrlEncodedContent([new KeyValuePair<string, string>("logout_token", logoutToken)]));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _sidecar.DisposeAsync();
+        await App.DisposeAsync();
+        await OtherApp.DisposeAsync();
+        await Keycloak.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment; the temp directory is cleaned by the OS.
+        }
+    }
+
+    private SidecarFactory StartSidecar()
+    {
+        var sidecar = new SidecarFactory(_settings, _services);
+        sidecar.UseKestrel(0);
+        sidecar.StartServer();
+        var address = KestrelHost.AddressOf(sidecar.Services);
+        Client = new HttpClient { BaseAddress = address };
+        foreach (var app in new[] { App, OtherApp })
+        {
+            app.JwksAddress = new Uri(address, ".well-known/jwks.json");
+            app.ExpectedIssuer = Keycloak.Issuer;
+        }
+
+        return sidecar;
+    }
+}
