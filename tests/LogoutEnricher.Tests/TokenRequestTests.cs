@@ -1,0 +1,63 @@
+using System.Text;
+using LogoutEnricher.Capture;
+using Microsoft.Extensions.Primitives;
+
+namespace LogoutEnricher.Tests;
+
+public sealed class TokenRequestTests
+{
+    [Fact]
+    public void From_FormClientId_UsesIt()
+    {
+        var request = TokenRequest.From(Form(("client_id", "shop"), ("client_session_state", "s1")), null);
+
+        Assert.Equal(new TokenRequest("shop", "s1", null), request);
+    }
+
+    [Fact]
+    public void From_HttpBasicWithFormEncodedClientId_DecodesItPerRfc6749()
+    {
+        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("my%3Aapp+one:secret"));
+
+        var request = TokenRequest.From(Form(("client_session_state", "s1")), basic);
+
+        Assert.Equal("my:app one", request!.ClientId);
+    }
+
+    [Fact]
+    public void From_ClientAssertion_UsesItsSubject()
+    {
+        var payload = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"sub":"jwt-client","iss":"jwt-client"}""")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        var request = TokenRequest.From(Form(("client_assertion", $"eyJhbGciOiJSUzI1NiJ9.{payload}.c2ln"), ("client_session_state", "s1")), null);
+
+        Assert.Equal("jwt-client", request!.ClientId);
+    }
+
+    [Fact]
+    public void From_SessionHost_IsRead()
+    {
+        var request = TokenRequest.From(Form(("client_id", "shop"), ("client_session_state", "s1"), ("client_session_host", "node-1:8080")), null);
+
+        Assert.Equal("node-1:8080", request!.SessionHost);
+    }
+
+    [Theory]
+    [InlineData("client_id", "shop")]
+    [InlineData("client_session_state", "")]
+    public void From_NoSessionState_CapturesNothing(string name, string value)
+    {
+        Assert.Null(TokenRequest.From(Form((name, value)), null));
+    }
+
+    [Fact]
+    public void From_SessionStateTwice_CapturesNothing()
+    {
+        var form = new Dictionary<string, StringValues> { ["client_id"] = "shop", ["client_session_state"] = new(["a", "b"]) };
+
+        Assert.Null(TokenRequest.From(form, null));
+    }
+
+    private static Dictionary<string, StringValues> Form(params (string Name, string Value)[] fields) =>
+        fields.ToDictionary(f => f.Name, f => new StringValues(f.Value));
+}

@@ -1,0 +1,40 @@
+using System.Text;
+using LogoutEnricher.Capture;
+
+namespace LogoutEnricher.Tests;
+
+public sealed class TokenResponseTests
+{
+    [Fact]
+    public void Parse_KeycloakResponse_TakesSessionStateAndIdTokenClaims()
+    {
+        var json = $$"""{"access_token":"{{Jwt("""{"iss":"http://kc/realms/demo","sub":"u1","sid":"from-access"}""")}}","id_token":"{{Jwt("""{"iss":"http://kc/realms/demo","sub":"u1","sid":"from-id"}""")}}","session_state":"from-response","refresh_expires_in":1800}""";
+
+        var response = TokenResponse.Parse(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(new TokenResponse("http://kc/realms/demo", "from-response", "u1", 1800), response);
+    }
+
+    [Fact]
+    public void Parse_NoSessionState_FallsBackToIdTokenSidThenAccessTokenSid()
+    {
+        var withId = $$"""{"access_token":"{{Jwt("""{"iss":"i","sid":"from-access"}""")}}","id_token":"{{Jwt("""{"iss":"i","sid":"from-id"}""")}}"}""";
+        var accessOnly = $$"""{"access_token":"{{Jwt("""{"iss":"i","sid":"from-access","sub":"u"}""")}}"}""";
+
+        Assert.Equal("from-id", TokenResponse.Parse(Encoding.UTF8.GetBytes(withId))!.Sid);
+        Assert.Equal("from-access", TokenResponse.Parse(Encoding.UTF8.GetBytes(accessOnly))!.Sid);
+    }
+
+    [Theory]
+    [InlineData("""{"access_token":"opaque","session_state":"s"}""")]
+    [InlineData("""{"error":"invalid_grant"}""")]
+    [InlineData("not json")]
+    [InlineData("[1,2]")]
+    public void Parse_NothingToIdentifyTheSession_ReturnsNull(string json)
+    {
+        Assert.Null(TokenResponse.Parse(Encoding.UTF8.GetBytes(json)));
+    }
+
+    private static string Jwt(string payload) =>
+        "eyJhbGciOiJSUzI1NiJ9." + Convert.ToBase64String(Encoding.UTF8.GetBytes(payload)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + ".c2ln";
+}
