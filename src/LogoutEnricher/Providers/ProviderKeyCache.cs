@@ -35,9 +35,21 @@ internal sealed partial class ProviderKeyCache(
     {
         var now = timeProvider.GetUtcNow();
         var current = _keys.GetValueOrDefault(issuer.Issuer);
-        if (current is null || now - current.FetchedAt >= options.Value.Logout.JwksCacheDuration)
+        if (current is null)
         {
             current = await RefreshAsync(issuer, current, force: true, cancellationToken);
+        }
+        else if (now - current.FetchedAt >= options.Value.Logout.JwksCacheDuration)
+        {
+            try
+            {
+                current = await RefreshAsync(issuer, current, force: true, cancellationToken);
+            }
+            catch (ProviderUnavailableException exception)
+            {
+                // Note: a provider briefly down must not stop logouts signed with keys we already know.
+                LogStaleKeysUsed(logger, issuer.Issuer, exception.Message);
+            }
         }
 
         var found = current.Find(kid);
@@ -154,6 +166,9 @@ internal sealed partial class ProviderKeyCache(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Keys of {Issuer} refreshed: {KeyCount} signing keys")]
     private static partial void LogKeysRefreshed(ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Keys of {Issuer} could not be refreshed, the cached ones stay in use: {Reason}")]
+    private static partial void LogStaleKeysUsed(ILogger logger, string issuer, string reason);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Keys of {Issuer} unavailable at startup: {Reason}")]
     private static partial void LogKeysUnavailable(ILogger logger, string issuer, string reason);
