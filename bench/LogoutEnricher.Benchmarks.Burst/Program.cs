@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using LogoutEnricher.Benchmarks.Burst;
 using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.ProcessTests;
 using Microsoft.Data.Sqlite;
 
 // Burst delivery: N logouts accepted as fast as LogoutEnricher takes them (Queued mode, SQLite), five applications,
@@ -29,13 +30,15 @@ var environment = new Dictionary<string, string>
     ["LogoutEnricher__Delivery__Mode"] = "Queued",
     ["LogoutEnricher__Delivery__InitialBackoff"] = "00:00:00.100",
     ["LogoutEnricher__Delivery__MaxBackoff"] = "00:00:02",
+    // Note: per-logout information logs would measure the console, not the sidecar.
+    ["Serilog__MinimumLevel__Default"] = "Warning",
 };
 for (var i = 0; i < Applications; i++)
 {
     environment[$"LogoutEnricher__Issuers__demo__Clients__app-{i + 1}__LogoutUrl"] = apps[i].LogoutUrl;
 }
 
-await using var sidecar = new SidecarLauncher(environment);
+await using var sidecar = new SidecarProcess(environment);
 await sidecar.StartAsync();
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = sidecar.BaseUrl };
 var work = Enumerable.Range(0, logouts).Select(n => (Client: $"app-{(n % Applications) + 1}", Sid: $"sso-{n:D6}", AppSessionId: $"app-session-{n:D6}")).ToArray();

@@ -7,7 +7,8 @@ namespace LogoutEnricher.ProcessTests;
 
 /// <summary>
 /// LogoutEnricher as operators run it: <c>dotnet LogoutEnricher.dll</c> in its own process, configured only through
-/// environment variables, on a fixed loopback port so that a restart comes back at the same address.
+/// environment variables, on a fixed loopback port so that a restart comes back at the same address. Shared with the
+/// burst benchmark, so it throws rather than asserts.
 /// </summary>
 internal sealed class SidecarProcess : IAsyncDisposable
 {
@@ -81,7 +82,11 @@ internal sealed class SidecarProcess : IAsyncDisposable
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTimeOffset.UtcNow < deadline)
         {
-            Assert.False(_process!.HasExited, $"LogoutEnricher exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Tail}");
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"LogoutEnricher exited with {_process.ExitCode}:\n{Tail}");
+            }
+
             try
             {
                 using var response = await http.GetAsync("/health/ready");
@@ -98,7 +103,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        Assert.Fail($"LogoutEnricher did not become ready:\n{Tail}");
+        throw new TimeoutException($"LogoutEnricher did not become ready within 30 s:\n{Tail}");
     }
 
     private void Keep(string? line)
@@ -128,10 +133,8 @@ internal sealed class SidecarProcess : IAsyncDisposable
             directory = directory.Parent;
         }
 
-        Assert.NotNull(directory);
-        var path = Path.Combine(directory.FullName, "src", "LogoutEnricher", "bin", configuration, "net10.0", "LogoutEnricher.dll");
-        Assert.True(File.Exists(path), $"{path} is missing: build the solution first.");
-        return path;
+        var path = Path.Combine(directory?.FullName ?? ".", "src", "LogoutEnricher", "bin", configuration, "net10.0", "LogoutEnricher.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("LogoutEnricher.dll is missing: build the solution first.", path);
     }
 
     private static int FreePort()
