@@ -83,6 +83,7 @@ public sealed class DeploymentAgreementTests
     [Fact]
     public void Realm_IsImportableAndSendsSessionScopedBackChannelLogouts()
     {
+        Assert.Equal(KeycloakEnvironment.Image, Compose["keycloak"].Image);
         Assert.Contains(Compose["keycloak"].Volumes, v => v.StartsWith("./keycloak-realm.json:/opt/keycloak/data/import/", StringComparison.Ordinal));
         foreach (var client in RealmClients)
         {

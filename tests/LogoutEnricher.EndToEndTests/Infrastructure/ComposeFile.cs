@@ -4,7 +4,7 @@ using YamlDotNet.Serialization;
 namespace LogoutEnricher.EndToEndTests.Infrastructure;
 
 /// <summary>One service of docker-compose.yml, as far as the agreement tests read it.</summary>
-internal sealed record ComposeService(string Name, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<(string Published, int Target)> Ports, IReadOnlyList<string> Volumes);
+internal sealed record ComposeService(string Name, string? Image, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<(string Published, int Target)> Ports, IReadOnlyList<string> Volumes);
 
 /// <summary>docker-compose.yml, parsed with YAML merge keys (<c>&lt;&lt;: *anchor</c>) resolved.</summary>
 internal static class ComposeFile
@@ -26,6 +26,6 @@ internal static class ComposeFile
             ? ((List<object>)list).Cast<string>().Select(p => p.Split(':')).Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))).ToList()
             : [];
         var volumes = service.TryGetValue("volumes", out var mounts) ? ((List<object>)mounts).Cast<string>().ToList() : [];
-        return new ComposeService(name, environment, ports, volumes);
+        return new ComposeService(name, service.GetValueOrDefault("image") as string, environment, ports, volumes);
     }
 }

@@ -22,13 +22,22 @@ internal sealed class DemoAppInstance : IAsyncDisposable
 
     public LocalSessionRegistry Sessions => _app.Services.GetRequiredService<LocalSessionRegistry>();
 
-    public static async Task<DemoAppInstance> StartAsync(int port, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the application as client <paramref name="clientId"/> (secret "{clientId}-secret") of <paramref name="issuer"/>.</summary>
+    public static async Task<DemoAppInstance> StartAsync(int port, string clientId, string issuer, Uri sidecar, string tokenPath)
     {
+        var settings = new Dictionary<string, string>
+        {
+            ["Authority"] = issuer,
+            ["ClientId"] = clientId,
+            ["ClientSecret"] = clientId + "-secret",
+            ["TokenEndpoint"] = new Uri(sidecar, tokenPath).ToString(),
+            ["LogoutEnricherJwksUri"] = new Uri(sidecar, ".well-known/jwks.json").ToString(),
+        };
         var args = new List<string> { $"--urls=http://127.0.0.1:{port}", "--environment=Testing", "--Logging:LogLevel:Default=Warning" };
         args.AddRange(settings.Select(s => $"--DemoApp:{s.Key}={s.Value}"));
         var app = DemoApplication.Create([.. args]);
         await app.StartAsync();
-        return new DemoAppInstance(app, new Uri($"http://127.0.0.1:{port}/"), settings["ClientId"]);
+        return new DemoAppInstance(app, new Uri($"http://127.0.0.1:{port}/"), clientId);
     }
 
     /// <summary>The full local session id behind the short one the page shows.</summary>

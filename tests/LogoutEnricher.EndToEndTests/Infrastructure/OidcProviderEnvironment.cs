@@ -63,14 +63,7 @@ internal sealed class OidcProviderEnvironment : IAsyncDisposable
         var instances = new List<DemoAppInstance>();
         foreach (var app in apps)
         {
-            instances.Add(await DemoAppInstance.StartAsync(app.Port, new Dictionary<string, string>
-            {
-                ["Authority"] = issuer,
-                ["ClientId"] = app.Id,
-                ["ClientSecret"] = app.Id + "-secret",
-                ["TokenEndpoint"] = new Uri(sidecarUrl, "oidc/token").ToString(),
-                ["LogoutEnricherJwksUri"] = new Uri(sidecarUrl, ".well-known/jwks.json").ToString(),
-            }));
+            instances.Add(await DemoAppInstance.StartAsync(app.Port, app.Id, issuer, sidecarUrl, "oidc/token"));
         }
 
         var provider = await NodeOidcProvider.StartAsync(providerPort, instances.Select(i =>
