@@ -21,7 +21,17 @@ public static partial class BackChannelLogoutEndpoint
             return Refuse("expected exactly one logout_token");
         }
 
-        var result = await verifier.VerifyAsync(token, context.RequestAborted);
+        LogoutTokenResult result;
+        try
+        {
+            result = await verifier.VerifyAsync(token, context.RequestAborted);
+        }
+        catch (HttpRequestException)
+        {
+            // Not the token's fault: a 5xx lets LogoutEnricher retry the delivery later.
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (result.Error is not null)
         {
             LogRefused(logger, result.Error);

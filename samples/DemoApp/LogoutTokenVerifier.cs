@@ -24,8 +24,14 @@ public sealed class LogoutTokenVerifier(IHttpClientFactory httpClientFactory, IO
     private readonly JsonWebTokenHandler _handler = new();
     private JsonWebKeySet? _keys;
 
+    /// <exception cref="HttpRequestException">LogoutEnricher's JWKS could not be read (a transient failure).</exception>
     public async Task<LogoutTokenResult> VerifyAsync(string token, CancellationToken cancellationToken)
     {
+        if (!_handler.CanReadToken(token))
+        {
+            return LogoutTokenResult.Refused("not a JWT");
+        }
+
         var result = await _handler.ValidateTokenAsync(token, await ParametersAsync(refresh: false, cancellationToken));
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
