@@ -29,7 +29,7 @@ ci_postgres_start() {
     rm -rf "$data"
     install -d -o postgres -g postgres -m 700 "$data" || return 1
     su postgres -c "$bin/initdb -D $data --auth=trust --username=postgres --encoding=UTF8 --locale=C.UTF-8" >/dev/null || return 1
-    su postgres -c "$bin/pg_ctl -D $data -l $data/server.log -w -o \"-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off\" start" >/dev/null || {
+    su postgres -c "$bin/pg_ctl -D $data -l $data/server.log -w -o \"-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" start" >/dev/null || {
       tail -20 "$data/server.log" >&2
       return 1
     }
