@@ -47,7 +47,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
             if (logger.IsEnabled(LogLevel.Information))
             {
                 LogLogoutProcessed(logger, validated.Issuer, validated.Client.ClientId, SidHash.Of(validated.Sid), outcome.AppSessionCount,
-                    outcome.Delivered ? "delivered" : "delivery_failed", timeProvider.GetElapsedTime(started).TotalMilliseconds);
+                    outcome.Queued ? "queued" : outcome.Delivered ? "delivered" : "delivery_failed", timeProvider.GetElapsedTime(started).TotalMilliseconds);
             }
 
             if (outcome.Delivered)
@@ -58,7 +58,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
 
             var failed = outcome.Deliveries.First(d => !d.Succeeded);
             await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.DeliveryFailed,
-                $"the application did not accept the logout ({(failed.StatusCode is { } code ? $"HTTP {code}" : failed.Error)})");
+                $"the application did not accept the logout ({failed.Describe()})");
         }
         catch (Exception exception) when (exception is StorageUnavailableException or ProviderUnavailableException)
         {
