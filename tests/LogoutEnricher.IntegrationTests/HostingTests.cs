@@ -84,6 +84,9 @@ public sealed class HostingTests
     [InlineData("LogoutEnricher:Logout:AllowedAlgorithms:0", "HS256", "LogoutEnricher:Logout:AllowedAlgorithms")]
     [InlineData("LogoutEnricher:Signing:Algorithm", "HS256", "LogoutEnricher:Signing:Algorithm")]
     [InlineData("LogoutEnricher:Storage:EncryptionKey", "too-short", "LogoutEnricher:Storage:EncryptionKey")]
+    [InlineData("LogoutEnricher:Storage:Provider", "Redis", "LogoutEnricher:Storage:Redis:Configuration")]
+    [InlineData("LogoutEnricher:Storage:Provider", "PostgreSql", "LogoutEnricher:Storage:PostgreSql:ConnectionString")]
+    [InlineData("LogoutEnricher:Storage:Provider", "Redis", "LogoutEnricher:Storage:EncryptionKeyFile")]
     public async Task Startup_InvalidConfiguration_FailsNamingTheKeyToFix(string key, string value, string named)
     {
         var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
