@@ -88,6 +88,9 @@ public sealed class HostingTests
     [InlineData("LogoutEnricher:Delivery:MaxAge", "00:00:00", "LogoutEnricher:Delivery:MaxAge")]
     [InlineData("LogoutEnricher:Delivery:MaxParallelismPerClient", "0", "LogoutEnricher:Delivery:MaxParallelismPerClient")]
     [InlineData("LogoutEnricher:Issuers:demo:Clients:app-one:FallbackLogoutUrl", "http://${application.session.host}/logout", "LogoutEnricher:Issuers:demo:Clients:app-one:FallbackLogoutUrl")]
+    [InlineData("LogoutEnricher:Storage:Provider", "Redis", "LogoutEnricher:Storage:Redis:Configuration")]
+    [InlineData("LogoutEnricher:Storage:Provider", "PostgreSql", "LogoutEnricher:Storage:PostgreSql:ConnectionString")]
+    [InlineData("LogoutEnricher:Storage:Provider", "Redis", "LogoutEnricher:Storage:EncryptionKeyFile")]
     public async Task Startup_InvalidConfiguration_FailsNamingTheKeyToFix(string key, string value, string named)
     {
         var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>

@@ -57,6 +57,8 @@ internal sealed class LogoutEnricherOptionsValidator : IValidateOptions<LogoutEn
             failures.Add($"{Root}:Storage:Provider is Sqlite but {Root}:Storage:Sqlite:Path is empty: set the database file, e.g. data/logoutenricher.db.");
         }
 
+        ValidateSharedStorage(options.Storage, failures);
+
         if (options.Storage.EncryptionKey is { Length: > 0 } key && !IsValidKey(key))
         {
             failures.Add($"{Root}:Storage:EncryptionKey is not the base64 of 32 bytes: generate one with 'openssl rand -base64 32'.");
@@ -124,6 +126,31 @@ internal sealed class LogoutEnricherOptionsValidator : IValidateOptions<LogoutEn
 
     private static bool IsHttpUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static void ValidateSharedStorage(StorageOptions storage, List<string> failures)
+    {
+        if (storage.Provider == StorageProvider.Redis && string.IsNullOrWhiteSpace(storage.Redis.Configuration))
+        {
+            failures.Add($"{Root}:Storage:Provider is Redis but {Root}:Storage:Redis:Configuration is empty: set a StackExchange.Redis configuration string, e.g. redis:6379,password=....");
+        }
+
+        if (storage.Provider == StorageProvider.PostgreSql && string.IsNullOrWhiteSpace(storage.PostgreSql.ConnectionString))
+        {
+            failures.Add($"{Root}:Storage:Provider is PostgreSql but {Root}:Storage:PostgreSql:ConnectionString is empty: set an Npgsql connection string, e.g. Host=db;Username=logoutenricher;Password=....");
+        }
+
+        if (storage.Provider == StorageProvider.PostgreSql && !System.Text.RegularExpressions.Regex.IsMatch(storage.PostgreSql.Schema ?? "", "^[a-z_][a-z0-9_]{0,62}$"))
+        {
+            failures.Add($"{Root}:Storage:PostgreSql:Schema is '{storage.PostgreSql.Schema}': use lower-case letters, digits and '_', e.g. logoutenricher.");
+        }
+
+        // Note: a generated key lives beside the SQLite file of one machine; replicas sharing a store must share the
+        // key too, or each would fail to decrypt what the others wrote.
+        if (storage.Provider != StorageProvider.Sqlite && string.IsNullOrEmpty(storage.EncryptionKey) && string.IsNullOrEmpty(storage.EncryptionKeyFile))
+        {
+            failures.Add($"{Root}:Storage:Provider is {storage.Provider} but neither {Root}:Storage:EncryptionKey nor {Root}:Storage:EncryptionKeyFile is set: every replica needs the same key; generate one with 'openssl rand -base64 32'.");
+        }
+    }
 
     private static void RequirePositive(List<string> failures, string key, TimeSpan value)
     {

@@ -5,6 +5,8 @@ using LogoutEnricher.Enrichment;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Security;
 using LogoutEnricher.Signing;
+using LogoutEnricher.Storage.PostgreSql;
+using LogoutEnricher.Storage.Redis;
 using LogoutEnricher.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -72,12 +74,28 @@ public static class LogoutEnricherServiceCollectionExtensions
 
     private static void AddStorage(IServiceCollection services, IConfiguration configuration)
     {
-        var storage = configuration.GetSection(LogoutEnricherOptions.SectionName).GetSection("Storage");
-        var provider = storage.GetValue<StorageProvider?>("Provider") ?? StorageProvider.Sqlite;
-        switch (provider)
+        // Note: the backend is chosen from configuration before the options exist; the validator reports a missing
+        // connection setting by its key, so the registrations below only pass the values through.
+        var storage = new StorageOptions();
+        configuration.GetSection(LogoutEnricherOptions.SectionName).GetSection("Storage").Bind(storage);
+        switch (storage.Provider)
         {
             case StorageProvider.Sqlite:
-                services.AddSqliteStorage(sqlite => sqlite.Path = storage.GetSection("Sqlite").GetValue<string>("Path") ?? new SqliteSettings().Path);
+                services.AddSqliteStorage(sqlite => sqlite.Path = storage.Sqlite.Path);
+                break;
+            case StorageProvider.Redis:
+                services.AddRedisStorage(redis =>
+                {
+                    redis.Configuration = storage.Redis.Configuration ?? "";
+                    redis.KeyPrefix = storage.Redis.KeyPrefix;
+                });
+                break;
+            case StorageProvider.PostgreSql:
+                services.AddPostgreSqlStorage(postgres =>
+                {
+                    postgres.ConnectionString = storage.PostgreSql.ConnectionString ?? "";
+                    postgres.Schema = storage.PostgreSql.Schema;
+                });
                 break;
         }
     }

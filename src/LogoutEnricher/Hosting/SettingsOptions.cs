@@ -87,7 +87,14 @@ public sealed class SigningOptions
 
 public enum StorageProvider
 {
+    /// <summary>An embedded database file: one machine, one replica.</summary>
     Sqlite,
+
+    /// <summary>A shared Redis server: several replicas.</summary>
+    Redis,
+
+    /// <summary>A shared PostgreSQL database: several replicas.</summary>
+    PostgreSql,
 }
 
 /// <summary>Where mappings, the replay cache and signing keys live.</summary>
@@ -97,6 +104,10 @@ public sealed class StorageOptions
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     public SqliteSettings Sqlite { get; init; } = new();
+
+    public RedisSettings Redis { get; init; } = new();
+
+    public PostgreSqlSettings PostgreSql { get; init; } = new();
 
     /// <summary>Base64 of 32 random bytes that encrypt application session ids and keys at rest. Default: none.</summary>
     public string? EncryptionKey { get; set; }
@@ -112,4 +123,22 @@ public sealed class SqliteSettings
 {
     /// <summary>The database file. Default: <c>data/logoutenricher.db</c>.</summary>
     public string Path { get; set; } = "data/logoutenricher.db";
+}
+
+public sealed class RedisSettings
+{
+    /// <summary>A StackExchange.Redis configuration string, e.g. <c>redis:6379,password=...</c>. Default: none (required with Redis).</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>Prefix of every key. Default: <c>logoutenricher:</c>.</summary>
+    public string KeyPrefix { get; set; } = "logoutenricher:";
+}
+
+public sealed class PostgreSqlSettings
+{
+    /// <summary>An Npgsql connection string, e.g. <c>Host=db;Username=...;Password=...</c>. Default: none (required with PostgreSql).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The schema of the tables, created when missing. Default: <c>logoutenricher</c>.</summary>
+    public string Schema { get; set; } = "logoutenricher";
 }

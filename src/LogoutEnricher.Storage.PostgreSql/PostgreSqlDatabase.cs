@@ -1,0 +1,63 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace LogoutEnricher.Storage.PostgreSql;
+
+/// <summary>
+/// The one <see cref="NpgsqlDataSource"/> of the process (a connection pool), with the schema on the search path, and
+/// the translation of driver failures into <see cref="StorageUnavailableException"/>.
+/// </summary>
+internal sealed class PostgreSqlDatabase : IAsyncDisposable
+{
+    public PostgreSqlDatabase(PostgreSqlStorageOptions options)
+    {
+        Schema = options.Schema;
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        builder.ConnectionStringBuilder.SearchPath = options.Schema;
+        builder.ConnectionStringBuilder.ApplicationName ??= "logoutenricher";
+        DataSource = builder.Build();
+    }
+
+    public string Schema { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Runs <paramref name="action"/> on a pooled connection; <paramref name="operation"/> ends up in logs.</summary>
+    public async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+            return await action(connection);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            if (ex is not PostgresException)
+            {
+                // Note: not a server-side error but a broken or refused connection (a restart, a failover): the idle
+                // connections of the pool are just as dead, so they are dropped rather than failing one request each.
+                DataSource.Clear();
+            }
+
+            throw new StorageUnavailableException($"PostgreSQL storage could not {operation}.", ex);
+        }
+    }
+
+    public Task RunAsync(string operation, Func<NpgsqlConnection, Task> action, CancellationToken cancellationToken) =>
+        RunAsync(operation, async connection =>
+        {
+            await action(connection);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Executes one statement (or an NpgsqlBatch-free script) and returns the rows it affected.</summary>
+    public Task<int> ExecuteAsync(string operation, string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken) =>
+        RunAsync(operation, async connection =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            parameters(command.Parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

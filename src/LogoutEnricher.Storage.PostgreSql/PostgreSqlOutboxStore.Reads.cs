@@ -1,0 +1,38 @@
+using Npgsql;
+
+namespace LogoutEnricher.Storage.PostgreSql;
+
+internal sealed partial class PostgreSqlOutboxStore
+{
+    private const string ListDeadSql = $"""
+        SELECT {Columns}, dead_reason, dead_at FROM outbox WHERE dead_at IS NOT NULL ORDER BY dead_at, id LIMIT $1;
+        """;
+
+    private const string CountSql = """
+        SELECT count(*) FILTER (WHERE dead_at IS NULL), count(*) FILTER (WHERE dead_at IS NOT NULL) FROM outbox;
+        """;
+
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken = default) =>
+        database.RunAsync<IReadOnlyList<DeadLetter>>("list dead letters", async connection =>
+        {
+            await using var command = new NpgsqlCommand(ListDeadSql, connection);
+            command.Parameters.With(Math.Max(0, maxCount));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var dead = new List<DeadLetter>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                dead.Add(new DeadLetter(ReadEntry(reader), reader.GetString(10), NpgsqlParameters.FromUnixMs(reader.GetInt64(11))));
+            }
+
+            return dead;
+        }, cancellationToken);
+
+    public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) =>
+        database.RunAsync("count deliveries", async connection =>
+        {
+            await using var command = new NpgsqlCommand(CountSql, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return new OutboxCounts(reader.GetInt64(0), reader.GetInt64(1));
+        }, cancellationToken);
+}

@@ -1,0 +1,62 @@
+using Npgsql;
+
+namespace LogoutEnricher.Storage.PostgreSql;
+
+internal sealed partial class PostgreSqlSessionStore
+{
+    // Note: both lookups are index seeks (ux_sessions_key, ix_sessions_subject, then the app_sessions primary key),
+    // O(log n) whatever the table size; the LEFT JOIN keeps a mapping without app sessions visible.
+    private const string FindSql = """
+        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host
+        FROM sessions s LEFT JOIN app_sessions a ON a.session_id = s.id
+        WHERE s.issuer = $1 AND s.client_id = $2 AND s.sid = $3 AND s.expires_at > $4
+        ORDER BY a.handle;
+        """;
+
+    private const string FindBySubjectSql = """
+        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host
+        FROM sessions s LEFT JOIN app_sessions a ON a.session_id = s.id
+        WHERE s.issuer = $1 AND s.client_id = $2 AND s.sub = $3 AND s.expires_at > $4
+        ORDER BY s.sid, a.handle;
+        """;
+
+    public async Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default)
+    {
+        var mappings = await QueryAsync("find a session mapping", FindSql, key.Issuer, key.ClientId, key.Sid, cancellationToken);
+        return mappings.Count == 0 ? null : mappings[0];
+    }
+
+    public async Task<IReadOnlyList<SessionMapping>> FindBySubjectAsync(string issuer, string clientId, string subject, CancellationToken cancellationToken = default) =>
+        await QueryAsync("find session mappings by subject", FindBySubjectSql, issuer, clientId, subject, cancellationToken);
+
+    /// <summary>Folds the joined rows, ordered by sid, into one mapping per sid.</summary>
+    private Task<List<SessionMapping>> QueryAsync(string operation, string sql, string issuer, string clientId, string third, CancellationToken cancellationToken) =>
+        database.RunAsync(operation, async connection =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.With(issuer).With(clientId).With(third).With(time.NowMs());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var mappings = new List<SessionMapping>();
+            List<AppSession>? appSessions = null;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var sid = reader.GetString(0);
+                if (appSessions is null || mappings[^1].Key.Sid != sid)
+                {
+                    appSessions = [];
+                    mappings.Add(new SessionMapping(
+                        new SessionKey(issuer, clientId, sid),
+                        reader.IsDBNull(1) ? null : reader.GetString(1),
+                        appSessions,
+                        NpgsqlParameters.FromUnixMs(reader.GetInt64(2))));
+                }
+
+                if (!reader.IsDBNull(3))
+                {
+                    appSessions.Add(new AppSession(reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+                }
+            }
+
+            return mappings;
+        }, cancellationToken);
+}

@@ -1,0 +1,52 @@
+using Npgsql;
+
+namespace LogoutEnricher.Storage.PostgreSql;
+
+/// <summary>Signing keys in the <c>signing_keys</c> table.</summary>
+internal sealed class PostgreSqlSigningKeyStore(PostgreSqlDatabase database) : ISigningKeyStore
+{
+    private const string SelectAllSql = """
+        SELECT kid, alg, protected_private_key, created_at, activates_at, retires_at FROM signing_keys ORDER BY activates_at, kid;
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO signing_keys (kid, alg, protected_private_key, created_at, activates_at, retires_at)
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kid) DO NOTHING;
+        """;
+
+    public Task<IReadOnlyList<StoredSigningKey>> GetAllAsync(CancellationToken cancellationToken = default) =>
+        database.RunAsync<IReadOnlyList<StoredSigningKey>>("read the signing keys", async connection =>
+        {
+            await using var command = new NpgsqlCommand(SelectAllSql, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var keys = new List<StoredSigningKey>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                keys.Add(new StoredSigningKey(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    NpgsqlParameters.FromUnixMs(reader.GetInt64(3)),
+                    NpgsqlParameters.FromUnixMs(reader.GetInt64(4)),
+                    reader.IsDBNull(5) ? null : NpgsqlParameters.FromUnixMs(reader.GetInt64(5))));
+            }
+
+            return keys;
+        }, cancellationToken);
+
+    public async Task<bool> TryAddAsync(StoredSigningKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return await database.ExecuteAsync("add a signing key", InsertSql, parameters => parameters
+            .With(key.KeyId).With(key.Algorithm).With(key.ProtectedPrivateKey)
+            .With(key.CreatedAt.UnixMs()).With(key.ActivatesAt.UnixMs()).With(key.RetiresAt?.UnixMs()), cancellationToken) == 1;
+    }
+
+    public Task RetireAsync(string keyId, DateTimeOffset retiresAt, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("retire a signing key", "UPDATE signing_keys SET retires_at = $2 WHERE kid = $1;",
+            parameters => parameters.With(keyId).With(retiresAt.UnixMs()), cancellationToken);
+
+    public Task RemoveAsync(string keyId, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("remove a signing key", "DELETE FROM signing_keys WHERE kid = $1;",
+            parameters => parameters.With(keyId), cancellationToken);
+}
