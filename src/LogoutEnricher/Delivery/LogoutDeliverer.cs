@@ -4,6 +4,7 @@ using LogoutEnricher.BackChannelLogout;
 using LogoutEnricher.Enrichment;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Providers;
+using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery;
@@ -16,11 +17,19 @@ internal sealed class LogoutDeliverer(
     IHttpClientFactory httpClientFactory,
     EnrichedTokenFactory tokens,
     IOptions<LogoutEnricherOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    LogoutEnricherMetrics metrics)
 {
     public const string HttpClientName = "LogoutEnricher.Delivery";
 
     public async Task<DeliveryResult> DeliverAsync(ConfiguredClient client, ValidatedLogoutToken token, LogoutDelivery delivery, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync(client, token, delivery, cancellationToken);
+        metrics.DeliveryCompleted(client, result);
+        return result;
+    }
+
+    private async Task<DeliveryResult> SendAsync(ConfiguredClient client, ValidatedLogoutToken token, LogoutDelivery delivery, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         using var request = CreateRequest(client, token, delivery);

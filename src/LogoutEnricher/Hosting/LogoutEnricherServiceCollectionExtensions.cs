@@ -61,6 +61,7 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ProviderKeysHealthCheck>("provider-keys", tags: [HealthEndpoints.ReadyTag]);
+        services.AddLogoutEnricherOperations(configuration);
         return services;
     }
 

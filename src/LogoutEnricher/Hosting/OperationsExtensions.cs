@@ -1,0 +1,30 @@
+using LogoutEnricher.Hardening;
+using LogoutEnricher.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace LogoutEnricher.Hosting;
+
+/// <summary>What makes LogoutEnricher operable at an edge: telemetry, audit, hardening, key rotation, admin API.</summary>
+internal static class OperationsExtensions
+{
+    public static IServiceCollection AddLogoutEnricherOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddLogoutEnricherTelemetry(configuration);
+        services.Configure<KestrelServerOptions>(RequestLimits.ConfigureKestrel);
+        services.AddLogoutEnricherRateLimiting(configuration);
+        return services;
+    }
+
+    /// <summary>Adds the middleware (after routing, which the host inserts first) and the operational endpoints.</summary>
+    public static IEndpointRouteBuilder MapLogoutEnricherOperations(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints is IApplicationBuilder app)
+        {
+            app.UseRequestBodyLimits();
+            app.UseRateLimiter();
+        }
+
+        endpoints.MapLogoutEnricherTelemetry();
+        return endpoints;
+    }
+}
