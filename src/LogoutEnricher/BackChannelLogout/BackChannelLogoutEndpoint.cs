@@ -96,7 +96,17 @@ internal sealed partial class BackChannelLogoutEndpoint(
             return (null, tooLarge);
         }
 
-        var body = await BodyReader.ReadAsync(request.Body, limit, cancellationToken);
+        byte[]? body;
+        try
+        {
+            body = await BodyReader.ReadAsync(request.Body, limit, cancellationToken);
+        }
+        catch (BadHttpRequestException)
+        {
+            // Kestrel refused the body itself (larger than the server's limit, or broken chunked framing).
+            body = null;
+        }
+
         if (body is null)
         {
             return (null, tooLarge);
@@ -126,6 +136,12 @@ internal sealed partial class BackChannelLogoutEndpoint(
     private async Task RejectAsync(HttpContext context, RejectionReason reason, string description)
     {
         LogLogoutRejected(logger, reason);
+        if (reason == RejectionReason.BodyTooLarge)
+        {
+            // The rest of the body stays unread; the client must not send its next request on this connection.
+            context.Response.Headers.Connection = "close";
+        }
+
         metrics.LogoutRejected(reason);
         Activity.Current?.SetTag("logoutenricher.rejection", reason.ToString());
         await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.InvalidRequest, $"{reason}: {description}");
