@@ -1,5 +1,7 @@
 using LogoutEnricher.Hardening;
+using LogoutEnricher.Signing;
 using LogoutEnricher.Telemetry;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace LogoutEnricher.Hosting;
@@ -12,6 +14,9 @@ internal static class OperationsExtensions
         services.AddLogoutEnricherTelemetry(configuration);
         services.Configure<KestrelServerOptions>(RequestLimits.ConfigureKestrel);
         services.AddLogoutEnricherRateLimiting(configuration);
+        services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KeyRotationOptions>, KeyRotationOptionsValidator>();
+        services.AddHostedService<KeyRotationService>();
         return services;
     }
 
