@@ -24,7 +24,7 @@ public static class LogoutEnricherServiceCollectionExtensions
         AddStorage(services, configuration);
         services.AddSingleton(sp => new SecretProtector(EncryptionKeySource.Load(
             sp.GetRequiredService<IOptions<LogoutEnricherOptions>>().Value.Storage,
-            sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+            sp.GetRequiredService<IHostEnvironment>().ContentRootPath), EncryptionKeyRollover.Load(sp)));
         services.AddSingleton<SigningKeyProvider>();
         services.AddHostedService<StartupInitializer>();
         services.AddHostedService<StoragePurgeService>();

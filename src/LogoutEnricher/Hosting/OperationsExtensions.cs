@@ -1,4 +1,5 @@
 using LogoutEnricher.Hardening;
+using LogoutEnricher.Security;
 using LogoutEnricher.Signing;
 using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ internal static class OperationsExtensions
         services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KeyRotationOptions>, KeyRotationOptionsValidator>();
         services.AddHostedService<KeyRotationService>();
+        services.AddOptions<EncryptionKeyRolloverOptions>().BindConfiguration(EncryptionKeyRolloverOptions.SectionName);
         return services;
     }
 

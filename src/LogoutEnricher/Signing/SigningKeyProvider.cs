@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
@@ -139,8 +140,20 @@ internal sealed partial class SigningKeyProvider(
     private async Task<IReadOnlyList<StoredSigningKey>> ReadAsync(string algorithm, CancellationToken cancellationToken) =>
         (await store.GetAllAsync(cancellationToken)).Where(r => r.Algorithm == algorithm).ToList();
 
-    private SigningKey Decrypt(StoredSigningKey record) =>
-        _decrypted.GetOrAdd(record.KeyId, _ => SigningKey.FromPkcs8(record.Algorithm, protector.Unprotect(record.ProtectedPrivateKey, Purpose)));
+    private SigningKey Decrypt(StoredSigningKey record) => _decrypted.GetOrAdd(record.KeyId, _ =>
+    {
+        try
+        {
+            return SigningKey.FromPkcs8(record.Algorithm, protector.Unprotect(record.ProtectedPrivateKey, Purpose));
+        }
+        catch (CryptographicException exception)
+        {
+            // Note: generating a new key instead would split the JWKS of replicas that still hold the right key.
+            throw new InvalidOperationException(
+                $"Signing key {record.KeyId} in the store cannot be decrypted: LogoutEnricher:Storage:EncryptionKey was changed. "
+                + "Put the previous key in LogoutEnricher:Storage:PreviousEncryptionKeys (or PreviousEncryptionKeyFiles).", exception);
+        }
+    });
 
     public void Dispose() => _refreshGate.Dispose();
 
