@@ -1,3 +1,4 @@
+using LogoutEnricher.Admin;
 using LogoutEnricher.Hardening;
 using LogoutEnricher.Security;
 using LogoutEnricher.Signing;
@@ -19,6 +20,10 @@ internal static class OperationsExtensions
         services.AddSingleton<IValidateOptions<KeyRotationOptions>, KeyRotationOptionsValidator>();
         services.AddHostedService<KeyRotationService>();
         services.AddOptions<EncryptionKeyRolloverOptions>().BindConfiguration(EncryptionKeyRolloverOptions.SectionName);
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddSingleton<AdminAuthentication>();
+        services.AddProblemDetails();
         return services;
     }
 
@@ -32,6 +37,7 @@ internal static class OperationsExtensions
         }
 
         endpoints.MapLogoutEnricherTelemetry();
+        endpoints.MapAdminApi();
         return endpoints;
     }
 }
