@@ -11,9 +11,9 @@ namespace LogoutEnricher.Storage.Sqlite;
 public static class SqliteStorageExtensions
 {
     /// <summary>
-    /// Registers <see cref="ISessionStore"/>, <see cref="IReplayCache"/>, <see cref="ISigningKeyStore"/> and
-    /// <see cref="IStorageHealth"/> over one SQLite file, plus a hosted service that migrates the schema before the
-    /// host starts. Uses the registered <see cref="TimeProvider"/>, or <see cref="TimeProvider.System"/>.
+    /// Registers <see cref="ISessionStore"/>, <see cref="IReplayCache"/>, <see cref="ISigningKeyStore"/>,
+    /// <see cref="IStorageHealth"/> and <see cref="IOutboxStore"/> over one SQLite file, plus a hosted service that
+    /// migrates the schema before the host starts. Uses the registered <see cref="TimeProvider"/>, or <see cref="TimeProvider.System"/>.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, Action<SqliteStorageOptions> configure)
     {
@@ -40,6 +40,7 @@ public static class SqliteStorageExtensions
         services.TryAddSingleton<IReplayCache, SqliteReplayCache>();
         services.TryAddSingleton<ISigningKeyStore, SqliteSigningKeyStore>();
         services.TryAddSingleton<IStorageHealth, SqliteStorageHealth>();
+        services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddHostedService<SqliteMigrationHostedService>();
         return services;
     }

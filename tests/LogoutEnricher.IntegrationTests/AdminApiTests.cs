@@ -80,12 +80,15 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeadLetters_WithoutOutbox_Returns501ProblemDetails()
+    public async Task DeadLetters_NoneParked_ListIsEmptyAndRetryOfUnknownIdIs404ProblemDetails()
     {
-        using var response = await SendAsync(HttpMethod.Get, "/admin/dead-letters", apiKey: ApiKey);
+        using var list = await SendAsync(HttpMethod.Get, "/admin/dead-letters", apiKey: ApiKey);
+        using var retry = await SendAsync(HttpMethod.Post, "/admin/dead-letters/no-such-id/retry", apiKey: ApiKey);
 
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal("[]", await list.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, retry.StatusCode);
+        Assert.Equal("application/problem+json", retry.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class EncryptionAtRestTests
         await env.LoginAsync(The.ClientId, The.AppSessionId);
 
         settings["LogoutEnricher:Storage:EncryptionKey"] = KeyB;
-        var exception = await Assert.ThrowsAnyAsync<InvalidOperationException>(env.RestartSidecarAsync);
+        var exception = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => env.RestartSidecarAsync());
 
         Assert.Contains("LogoutEnricher:Storage:PreviousEncryptionKeys", exception.Message, StringComparison.Ordinal);
     }

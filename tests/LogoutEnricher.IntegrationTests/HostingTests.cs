@@ -84,6 +84,10 @@ public sealed class HostingTests
     [InlineData("LogoutEnricher:Logout:AllowedAlgorithms:0", "HS256", "LogoutEnricher:Logout:AllowedAlgorithms")]
     [InlineData("LogoutEnricher:Signing:Algorithm", "HS256", "LogoutEnricher:Signing:Algorithm")]
     [InlineData("LogoutEnricher:Storage:EncryptionKey", "too-short", "LogoutEnricher:Storage:EncryptionKey")]
+    [InlineData("LogoutEnricher:Delivery:LeaseDuration", "00:00:03", "LogoutEnricher:Delivery:LeaseDuration")]
+    [InlineData("LogoutEnricher:Delivery:MaxAge", "00:00:00", "LogoutEnricher:Delivery:MaxAge")]
+    [InlineData("LogoutEnricher:Delivery:MaxParallelismPerClient", "0", "LogoutEnricher:Delivery:MaxParallelismPerClient")]
+    [InlineData("LogoutEnricher:Issuers:demo:Clients:app-one:FallbackLogoutUrl", "http://${application.session.host}/logout", "LogoutEnricher:Issuers:demo:Clients:app-one:FallbackLogoutUrl")]
     public async Task Startup_InvalidConfiguration_FailsNamingTheKeyToFix(string key, string value, string named)
     {
         var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>

@@ -31,7 +31,7 @@ public sealed partial class SqliteStorageTests
 
         await again.Initializer.InitializeAsync(Ct);
 
-        Assert.Equal([1L], await QueryAsync("SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L], await QueryAsync("SELECT version FROM schema_migrations ORDER BY version;"));
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public sealed partial class SqliteStorageTests : StorageContractTests
             provider.GetRequiredService<IReplayCache>(),
             provider.GetRequiredService<ISigningKeyStore>(),
             provider.GetRequiredService<IStorageHealth>(),
+            provider.GetRequiredService<IOutboxStore>(),
             owner);
         return new SqliteUnderTest(services, provider.GetRequiredService<SqliteStorageInitializer>());
     }

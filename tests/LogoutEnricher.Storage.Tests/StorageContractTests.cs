@@ -23,6 +23,8 @@ public abstract partial class StorageContractTests : IAsyncLifetime
 
     protected IStorageHealth Health => Storage.Health;
 
+    protected IOutboxStore Outbox => Storage.Outbox;
+
     private StorageUnderTest Storage => _storage ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
 
     /// <summary>Creates an empty store, isolated from every other test, that reads the time from <paramref name="time"/>.</summary>

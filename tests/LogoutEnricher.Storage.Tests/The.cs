@@ -35,4 +35,8 @@ internal static class The
     public static readonly StoredSigningKey SigningKey = new("kid-current", "RS256", "protected-pkcs8-current", Now, Now, null);
     public static readonly StoredSigningKey NextSigningKey = new("kid-next", "RS256", "protected-pkcs8-next", Now, Now + TimeSpan.FromDays(1), null);
     public static readonly DateTimeOffset RetiresAt = Now + TimeSpan.FromDays(30);
+
+    public const string Owner = "replica-a";
+    public const string OtherOwner = "replica-b";
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
 }

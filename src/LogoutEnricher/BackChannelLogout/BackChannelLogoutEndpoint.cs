@@ -49,7 +49,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
             }
 
             var outcome = await processor.ProcessAsync(validated, cancellationToken);
-            var outcomeName = outcome.Delivered ? "delivered" : "delivery_failed";
+            var outcomeName = outcome.Queued ? "queued" : outcome.Delivered ? "delivered" : "delivery_failed";
             metrics.LogoutCompleted(outcomeName);
             activity?.SetTag("logoutenricher.client", validated.Client.ClientId).SetTag("logoutenricher.outcome", outcomeName);
             audit.LogoutProcessed(validated.Issuer, validated.Client.ClientId, SidHash.Of(validated.Sid), validated.Subject, outcome.AppSessionCount,
@@ -63,7 +63,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
 
             var failed = outcome.Deliveries.First(d => !d.Succeeded);
             await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.DeliveryFailed,
-                $"the application did not accept the logout ({(failed.StatusCode is { } code ? $"HTTP {code}" : failed.Error)})");
+                $"the application did not accept the logout ({failed.Describe()})");
         }
         catch (Exception exception) when (exception is StorageUnavailableException or ProviderUnavailableException)
         {

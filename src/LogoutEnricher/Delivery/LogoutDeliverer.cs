@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using LogoutEnricher.BackChannelLogout;
+using System.Text.Json;
 using LogoutEnricher.Enrichment;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Providers;
@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace LogoutEnricher.Delivery;
 
 /// <summary>
-/// POSTs an enriched logout to an application. The target comes only from configuration, never from the token,
-/// so LogoutEnricher cannot be turned into an open proxy.
+/// POSTs an enriched logout to an application, minting a fresh token for every attempt. The target comes only from
+/// configuration, never from the token, so LogoutEnricher cannot be turned into an open proxy.
 /// </summary>
 internal sealed class LogoutDeliverer(
     IHttpClientFactory httpClientFactory,
@@ -22,24 +22,33 @@ internal sealed class LogoutDeliverer(
 {
     public const string HttpClientName = "LogoutEnricher.Delivery";
 
-    public async Task<DeliveryResult> DeliverAsync(ConfiguredClient client, ValidatedLogoutToken token, LogoutDelivery delivery, CancellationToken cancellationToken)
+    /// <param name="claims">The provider's validated logout token claims.</param>
+    /// <param name="sid">The provider's session id, for the legacy format's <c>keycloakSessionIds</c>.</param>
+    public async Task<DeliveryResult> DeliverAsync(ConfiguredClient client, JsonElement claims, string? sid, LogoutDelivery delivery, CancellationToken cancellationToken)
     {
-        var result = await SendAsync(client, token, delivery, cancellationToken);
+        var result = await SendAsync(client, claims, sid, delivery, cancellationToken);
         metrics.DeliveryCompleted(client, result);
         return result;
     }
 
-    private async Task<DeliveryResult> SendAsync(ConfiguredClient client, ValidatedLogoutToken token, LogoutDelivery delivery, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendAsync(ConfiguredClient client, JsonElement claims, string? sid, LogoutDelivery delivery, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
-        using var request = CreateRequest(client, token, delivery);
+        if (client.UrlFor(delivery.Host) is not { } url)
+        {
+            // Note: checked again here, not only when planning, so that an entry queued before the allow-list changed
+            // never reaches a host that is no longer allowed.
+            return new DeliveryResult(false, null, "target_not_configured", TimeSpan.Zero);
+        }
+
+        using var request = CreateRequest(client, url, claims, sid, delivery);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Delivery.Timeout);
         try
         {
             using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var code = (int)response.StatusCode;
-            return new DeliveryResult(code is >= 200 and < 300, code, null, timeProvider.GetElapsedTime(started));
+            return new DeliveryResult(code is >= 200 and < 300, code, null, timeProvider.GetElapsedTime(started), RetryAfterOf(response));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -51,26 +60,30 @@ internal sealed class LogoutDeliverer(
         }
     }
 
-    private HttpRequestMessage CreateRequest(ConfiguredClient client, ValidatedLogoutToken token, LogoutDelivery delivery)
+    private HttpRequestMessage CreateRequest(ConfiguredClient client, string url, JsonElement claims, string? sid, LogoutDelivery delivery)
     {
-        var url = delivery.Host is null
-            ? client.LogoutUrl
-            : client.LogoutUrl.Replace(SessionHostPlaceholder.Token, delivery.Host, StringComparison.Ordinal);
-
         if (client.Format == LogoutFormat.KeycloakAdmin)
         {
             // Keycloak's legacy Admin URL logout: the signed LogoutAction as the raw text/plain body of {adminUrl}/k_logout.
-            var action = tokens.CreateLogoutAction(client.ClientId, token.Sid, delivery.AppSessionIds);
+            var action = tokens.CreateLogoutAction(client.ClientId, sid, delivery.AppSessionIds);
             return new HttpRequestMessage(HttpMethod.Post, url.TrimEnd('/') + "/k_logout")
             {
                 Content = new StringContent(action, Encoding.UTF8, new MediaTypeHeaderValue("text/plain")),
             };
         }
 
-        var logoutToken = tokens.CreateLogoutToken(token.Payload, delivery.AppSessionIds);
+        var logoutToken = tokens.CreateLogoutToken(claims, delivery.AppSessionIds);
         return new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("logout_token", logoutToken)]),
         };
     }
+
+    /// <summary>RFC 9110 §10.2.3: delay-seconds or an HTTP date.</summary>
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 }

@@ -48,6 +48,13 @@ public sealed class ClientOptions
     /// a host not on this list is dropped at capture and never contacted.
     /// </summary>
     public List<string> SessionHosts { get; init; } = [];
+
+    /// <summary>
+    /// With a per-node <see cref="LogoutUrl"/>: where the ids captured without an allowed <c>client_session_host</c>
+    /// go (a URL without the placeholder, e.g. the application's load balancer). Default: none; such ids are logged
+    /// as undeliverable and their sessions live on until they expire.
+    /// </summary>
+    public string? FallbackLogoutUrl { get; set; }
 }
 
 public enum LogoutFormat

@@ -42,7 +42,7 @@ internal sealed class LogoutEnricherOptionsValidator : IValidateOptions<LogoutEn
         }
 
         RequirePositive(failures, "Signing:TokenLifetime", options.Signing.TokenLifetime);
-        RequirePositive(failures, "Delivery:Timeout", options.Delivery.Timeout);
+        ValidateDelivery(options.Delivery, failures);
         RequirePositive(failures, "Capture:DefaultSessionLifetime", options.Capture.DefaultSessionLifetime);
         RequirePositive(failures, "Capture:MaxSessionLifetime", options.Capture.MaxSessionLifetime);
         RequirePositive(failures, "Storage:PurgeInterval", options.Storage.PurgeInterval);
@@ -91,12 +91,39 @@ internal sealed class LogoutEnricherOptionsValidator : IValidateOptions<LogoutEn
         {
             var clientPath = $"{path}:Clients:{clientKey}";
             var url = client.LogoutUrl.Replace(SessionHostPlaceholder.Token, "placeholder.invalid", StringComparison.Ordinal);
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            if (!IsHttpUrl(url))
             {
                 failures.Add($"{clientPath}:LogoutUrl is '{client.LogoutUrl}': set the application's absolute http(s) logout URL.");
             }
+
+            if (client.FallbackLogoutUrl is { Length: > 0 } fallback
+                && (fallback.Contains(SessionHostPlaceholder.Token, StringComparison.Ordinal) || !IsHttpUrl(fallback)))
+            {
+                failures.Add($"{clientPath}:FallbackLogoutUrl is '{fallback}': set an absolute http(s) URL without {SessionHostPlaceholder.Token}, or remove it.");
+            }
         }
     }
+
+    private static void ValidateDelivery(DeliveryOptions delivery, List<string> failures)
+    {
+        RequirePositive(failures, "Delivery:Timeout", delivery.Timeout);
+        RequirePositive(failures, "Delivery:InitialBackoff", delivery.InitialBackoff);
+        RequirePositive(failures, "Delivery:MaxBackoff", delivery.MaxBackoff);
+        RequirePositive(failures, "Delivery:MaxAge", delivery.MaxAge);
+        RequirePositive(failures, "Delivery:PollInterval", delivery.PollInterval);
+        if (delivery.LeaseDuration < 2 * delivery.Timeout)
+        {
+            failures.Add($"{Root}:Delivery:LeaseDuration is {delivery.LeaseDuration}: make it at least twice {Root}:Delivery:Timeout ({delivery.Timeout}), or another replica may take an entry over while it is being delivered.");
+        }
+
+        if (delivery.MaxParallelismPerClient < 1 || delivery.MaxParallelism < delivery.MaxParallelismPerClient)
+        {
+            failures.Add($"{Root}:Delivery:MaxParallelismPerClient is {delivery.MaxParallelismPerClient} and {Root}:Delivery:MaxParallelism is {delivery.MaxParallelism}: the first must be at least 1 and at most the second.");
+        }
+    }
+
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void RequirePositive(List<string> failures, string key, TimeSpan value)
     {

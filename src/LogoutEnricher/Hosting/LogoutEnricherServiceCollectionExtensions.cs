@@ -39,6 +39,12 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddSingleton<BackChannelLogoutEndpoint>();
         services.AddSingleton<EnrichedTokenFactory>();
         services.AddSingleton<LogoutDeliverer>();
+        services.AddSingleton<LogoutPlanner>();
+        services.AddSingleton<LogoutEnqueuer>();
+        services.AddSingleton<OutboxPayloadProtector>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<DispatcherStatistics>();
+        services.AddHostedService<OutboxDispatcher>();
 
         // Note: redirects are not followed (a 3xx is a failed delivery, as with Keycloak), and the timeout is applied
         // per delivery, so the client's own timeout is off.

@@ -85,22 +85,6 @@ public sealed class SigningOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(2);
 }
 
-public enum DeliveryMode
-{
-    /// <summary>Delivered while the provider waits; 200 only when every delivery got 2xx.</summary>
-    Synchronous,
-}
-
-/// <summary>Delivering enriched logouts to the applications.</summary>
-public sealed class DeliveryOptions
-{
-    /// <summary>Default: <see cref="DeliveryMode.Synchronous"/>.</summary>
-    public DeliveryMode Mode { get; set; } = DeliveryMode.Synchronous;
-
-    /// <summary>Timeout of one delivery; keep it below Keycloak's 5 s socket timeout. Default: 4 s.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(4);
-}
-
 public enum StorageProvider
 {
     Sqlite,

@@ -5,8 +5,24 @@ using Microsoft.Extensions.Options;
 namespace LogoutEnricher.Providers;
 
 /// <summary>A configured application of one issuer, in the shape the hot paths use.</summary>
-internal sealed record ConfiguredClient(string Issuer, string ClientId, string LogoutUrl, LogoutFormat Format, FrozenSet<string> SessionHosts)
+internal sealed record ConfiguredClient(
+    string Issuer, string ClientId, string LogoutUrl, LogoutFormat Format, FrozenSet<string> SessionHosts, string? FallbackLogoutUrl = null)
 {
+    /// <summary>Whether the logout URL holds <c>${application.session.host}</c>: one delivery per captured host.</summary>
+    public bool IsPerNode => LogoutUrl.Contains(SessionHostPlaceholder.Token, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The URL of a delivery to <paramref name="host"/> (null: the ids without a host), or null when there is none.
+    /// Only configuration decides where a logout goes; the host must be on the allow-list.
+    /// </summary>
+    public string? UrlFor(string? host) => (host, IsPerNode) switch
+    {
+        (null, false) => LogoutUrl,
+        (null, true) => FallbackLogoutUrl,
+        (_, true) when AllowsSessionHost(host) => LogoutUrl.Replace(SessionHostPlaceholder.Token, host, StringComparison.Ordinal),
+        _ => null,
+    };
+
     /// <summary>Whether a captured <c>client_session_host</c> may be kept and contacted (host or host:port, case-insensitive).</summary>
     public bool AllowsSessionHost(string host) => SessionHosts.Contains(host);
 }
@@ -43,7 +59,8 @@ internal sealed class IssuerRegistry
                 string.IsNullOrEmpty(pair.Value.ClientId) ? pair.Key : pair.Value.ClientId,
                 pair.Value.LogoutUrl,
                 pair.Value.Format,
-                pair.Value.SessionHosts.ToFrozenSet(StringComparer.OrdinalIgnoreCase)))
+                pair.Value.SessionHosts.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
+                string.IsNullOrEmpty(pair.Value.FallbackLogoutUrl) ? null : pair.Value.FallbackLogoutUrl))
             .ToFrozenDictionary(c => c.ClientId, StringComparer.Ordinal);
         return new ConfiguredIssuer(name, options.Issuer, metadata, clients);
     }

@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace LogoutEnricher.IntegrationTests.Infrastructure;
 
 /// <summary>A logout token as the application received and verified it.</summary>
-internal sealed record ReceivedLogout(bool Valid, string? Error, JsonWebToken Token)
+internal sealed record ReceivedLogout(bool Valid, string? Error, JsonWebToken Token, DateTimeOffset At)
 {
     public string[] AdapterSessionIds =>
         Token.TryGetPayloadValue<JsonElement>("adapterSessionIds", out var ids) ? ids.EnumerateArray().Select(i => i.GetString()!).ToArray() : [];
@@ -38,7 +38,29 @@ internal sealed class FakeApplication : IAsyncDisposable
     /// <summary>The status the application answers with. Default 200.</summary>
     public int StatusCode { get; set; } = StatusCodes.Status200OK;
 
+    /// <summary>Sent as <c>Retry-After</c> (seconds) with every answer when set. Default none.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>How long the application takes to answer (a slow application). Default none.</summary>
+    public TimeSpan Delay { get; set; }
+
     public ConcurrentQueue<ReceivedLogout> Received { get; } = new();
+
+    /// <summary>Every app session id named in a valid token received so far, duplicates included.</summary>
+    public IEnumerable<string> ReceivedIds => Received.Where(r => r.Valid).SelectMany(r => r.AdapterSessionIds);
+
+    /// <summary>Waits until <paramref name="condition"/> holds (queued delivery happens after the provider got 200).</summary>
+    public async Task WaitUntilAsync(Func<FakeApplication, bool> condition, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!condition(this))
+        {
+            await Task.Delay(50, cts.Token);
+        }
+    }
+
+    public Task WaitForAsync(int count, TimeSpan? timeout = null) =>
+        WaitUntilAsync(app => app.Received.Count >= count, timeout ?? TimeSpan.FromSeconds(15));
 
     public static async Task<FakeApplication> StartAsync(string clientId)
     {
@@ -72,6 +94,7 @@ internal sealed class FakeApplication : IAsyncDisposable
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        var at = DateTimeOffset.UtcNow;
         var form = await context.Request.ReadFormAsync();
         var token = form["logout_token"].ToString();
         using var http = new HttpClient();
@@ -84,7 +107,17 @@ internal sealed class FakeApplication : IAsyncDisposable
             IssuerSigningKeys = jwks.GetSigningKeys(),
             ValidAlgorithms = ["RS256", "PS256", "ES256"],
         });
-        Received.Enqueue(new ReceivedLogout(result.IsValid, result.Exception?.Message, new JsonWebToken(token)));
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay);
+        }
+
+        Received.Enqueue(new ReceivedLogout(result.IsValid, result.Exception?.Message, new JsonWebToken(token), at));
+        if (RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return Results.StatusCode(result.IsValid ? StatusCode : StatusCodes.Status400BadRequest);
     }
 }

@@ -60,16 +60,43 @@ internal sealed class TestEnvironment : IAsyncDisposable
             [$"LogoutEnricher:Issuers:demo:Clients:{The.OtherClientId}:LogoutUrl"] = otherApp.LogoutUrl,
             ["LogoutEnricher:Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "logoutenricher.db"),
             ["LogoutEnricher:Delivery:Timeout"] = "00:00:02",
+            // Note: the suites written before the outbox assert inline delivery (delivery_failed answers); the Queued
+            // suites switch back to the product default with Queued().
+            ["LogoutEnricher:Delivery:Mode"] = "Synchronous",
         };
         configure?.Invoke(settings);
         return new TestEnvironment(keycloak, app, otherApp, dataDirectory, settings, services);
     }
 
-    /// <summary>Stops LogoutEnricher and starts it again over the same data directory.</summary>
-    public async Task RestartSidecarAsync()
+    /// <summary>Queued mode (the product default) with retry timings small enough for a test.</summary>
+    public static void Queued(Dictionary<string, string?> settings)
+    {
+        settings["LogoutEnricher:Delivery:Mode"] = "Queued";
+        settings["LogoutEnricher:Delivery:InitialBackoff"] = "00:00:00.200";
+        settings["LogoutEnricher:Delivery:MaxBackoff"] = "00:00:01";
+        settings["LogoutEnricher:Delivery:PollInterval"] = "00:00:00.200";
+        settings["LogoutEnricher:Delivery:LeaseDuration"] = "00:00:10";
+    }
+
+    /// <summary>Stops LogoutEnricher and starts it again over the same data directory, optionally reconfigured.</summary>
+    public async Task RestartSidecarAsync(Action<Dictionary<string, string?>>? reconfigure = null)
     {
         await _sidecar.DisposeAsync();
+        reconfigure?.Invoke(_settings);
         _sidecar = StartSidecar();
+    }
+
+    /// <summary>
+    /// A second LogoutEnricher over the same SQLite file (WAL lets several processes share it), as a second replica
+    /// behind a load balancer would be; dispose it before the environment.
+    /// </summary>
+    public SidecarFactory StartReplica(out HttpClient client)
+    {
+        var replica = new SidecarFactory(_settings, _services);
+        replica.UseKestrel(0);
+        replica.StartServer();
+        client = new HttpClient { BaseAddress = KestrelHost.AddressOf(replica.Services) };
+        return replica;
     }
 
     /// <summary>The authorization-code exchange an application makes, sent through LogoutEnricher.</summary>

@@ -1,0 +1,95 @@
+using Microsoft.Data.Sqlite;
+
+namespace LogoutEnricher.Storage.Sqlite;
+
+internal sealed partial class SqliteOutboxStore
+{
+    private const string DeadLetterSql = """
+        UPDATE outbox SET attempts = $attempts, dead_at = $now, dead_reason = $reason, lease_owner = NULL, lease_until = NULL
+        WHERE id = $id;
+        """;
+
+    private const string ListDeadSql = $"""
+        SELECT {Columns}, dead_reason, dead_at FROM outbox WHERE dead_at IS NOT NULL ORDER BY dead_at, id LIMIT $max;
+        """;
+
+    private const string RetrySql = """
+        UPDATE outbox SET dead_at = NULL, dead_reason = NULL, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL
+        WHERE id = $id AND dead_at IS NOT NULL;
+        """;
+
+    private const string CountSql = """
+        SELECT COUNT(*) FILTER (WHERE dead_at IS NULL), COUNT(*) FILTER (WHERE dead_at IS NOT NULL) FROM outbox;
+        """;
+
+    public Task DeadLetterAsync(string id, int attempts, string reason, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(DeadLetterSql, "move an outbox entry to the dead letters", cancellationToken,
+            ("$id", id), ("$attempts", attempts), ("$reason", reason), ("$now", time.NowMs()));
+
+    public async Task<bool> RetryDeadLetterAsync(string id, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(RetrySql, "retry a dead letter", cancellationToken, ("$id", id), ("$now", time.NowMs())) == 1;
+
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = ListDeadSql;
+            command.Parameters.AddWithValue("$max", maxCount);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var dead = new List<DeadLetter>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                dead.Add(new DeadLetter(ReadEntry(reader), reader.GetString(10), UnixTime.FromUnixMs(reader.GetInt64(11))));
+            }
+
+            return dead;
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("list the dead letters", ex);
+        }
+    }
+
+    public async Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = CountSql;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return new OutboxCounts(reader.GetInt64(0), reader.GetInt64(1));
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("count the outbox", ex);
+        }
+    }
+
+    private static async Task<List<OutboxEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<OutboxEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(ReadEntry(reader));
+        }
+
+        return entries;
+    }
+
+    private static OutboxEntry ReadEntry(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.GetString(4),
+        UnixTime.FromUnixMs(reader.GetInt64(5)),
+        UnixTime.FromUnixMs(reader.GetInt64(6)),
+        reader.GetInt32(7),
+        UnixTime.FromUnixMs(reader.GetInt64(8)),
+        reader.IsDBNull(9) ? null : reader.GetString(9));
+}

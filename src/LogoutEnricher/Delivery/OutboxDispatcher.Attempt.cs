@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using LogoutEnricher.Storage;
+
+namespace LogoutEnricher.Delivery;
+
+internal sealed partial class OutboxDispatcher
+{
+    private async Task AttemptAsync(OutboxEntry entry, DateTimeOffset leasedUntil, CancellationToken stoppingToken)
+    {
+        if (timeProvider.GetUtcNow() + Settings.Timeout >= leasedUntil)
+        {
+            // Note: the entry waited for its client's slot until its lease is about to run out; delivering now could
+            // overlap with another replica that takes it over. Hand it back instead.
+            await ReleaseAsync(entry);
+            return;
+        }
+
+        OutboxPayload payload;
+        try
+        {
+            payload = payloads.Unprotect(entry.Payload);
+        }
+        catch (Exception exception) when (exception is CryptographicException or JsonException)
+        {
+            await DeadLetterAsync(entry, entry.Attempts, "payload_unreadable");
+            return;
+        }
+
+        if (registry.FindClient(entry.Issuer, entry.ClientId) is not { } client)
+        {
+            await DeadLetterAsync(entry, entry.Attempts, "client_not_configured");
+            return;
+        }
+
+        if (client.UrlFor(entry.Host) is null)
+        {
+            // A host that left the allow-list (or a fallback URL that was removed) after the logout was queued.
+            await DeadLetterAsync(entry, entry.Attempts, "target_not_configured");
+            return;
+        }
+
+        var attempts = entry.Attempts + 1;
+        var result = await deliverer.DeliverAsync(client, payload.Claims, payload.Sid, new LogoutDelivery(entry.Host, payload.AppSessionIds), stoppingToken);
+        var now = timeProvider.GetUtcNow();
+        statistics.CountAttempt(leaseOverrun: now >= leasedUntil);
+
+        // Note: from here on the bookkeeping is not cancelled by shutdown: the application already has its answer.
+        if (result.Succeeded)
+        {
+            foreach (var removal in payload.Removals)
+            {
+                await sessions.RemoveAsync(new SessionKey(entry.Issuer, entry.ClientId, removal.Sid), removal.Handles, CancellationToken.None);
+            }
+
+            await outbox.CompleteAsync(entry.Id, CancellationToken.None);
+            statistics.CountDelivered();
+            LogDelivered(logger, entry.ClientId, entry.Id, attempts, result.Elapsed.TotalMilliseconds, now - entry.CreatedAt);
+            return;
+        }
+
+        var error = result.Describe();
+        if (!result.IsTransient)
+        {
+            await DeadLetterAsync(entry, attempts, error);
+            return;
+        }
+
+        var next = now + DeliveryBackoff.Next(attempts, Settings, result.RetryAfter, Random.Shared);
+        if (next > entry.ExpiresAt)
+        {
+            await DeadLetterAsync(entry, attempts, $"expired ({error})");
+            return;
+        }
+
+        await outbox.RescheduleAsync(entry.Id, attempts, next, error, CancellationToken.None);
+        statistics.CountRetried();
+        LogRetryScheduled(logger, entry.ClientId, entry.Id, attempts, error, next - now);
+    }
+
+    private async Task DeadLetterAsync(OutboxEntry entry, int attempts, string reason)
+    {
+        await outbox.DeadLetterAsync(entry.Id, attempts, reason, CancellationToken.None);
+        statistics.CountDeadLettered();
+        LogDeadLettered(logger, entry.ClientId, entry.Id, attempts, reason);
+    }
+
+    /// <summary>Gives a leased entry back unchanged, due now, so that a stopping replica does not hold it until the lease ends.</summary>
+    private async Task ReleaseAsync(OutboxEntry entry)
+    {
+        try
+        {
+            await outbox.RescheduleAsync(entry.Id, entry.Attempts, timeProvider.GetUtcNow(), entry.LastError ?? "released", CancellationToken.None);
+        }
+        catch (StorageUnavailableException exception)
+        {
+            LogStoreFailed(logger, "release a lease", exception.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Dispatcher {Owner} started")]
+    private static partial void LogDispatcherStarted(ILogger logger, string owner);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information,
+        Message = "Logout delivered to client {ClientId} (entry {EntryId}, attempt {Attempts}, {ElapsedMs:0.0} ms, {Age} after it was accepted)")]
+    private static partial void LogDelivered(ILogger logger, string clientId, string entryId, int attempts, double elapsedMs, TimeSpan age);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
+        Message = "Logout delivery to client {ClientId} failed transiently (entry {EntryId}, attempt {Attempts}, {Error}); next attempt in {Delay}")]
+    private static partial void LogRetryScheduled(ILogger logger, string clientId, string entryId, int attempts, string error, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error,
+        Message = "Logout delivery to client {ClientId} moved to the dead letters (entry {EntryId}, {Attempts} attempts): {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string clientId, string entryId, int attempts, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "The outbox store failed to {Operation}: {ErrorMessage}")]
+    private static partial void LogStoreFailed(ILogger logger, string operation, string errorMessage);
+}
