@@ -17,21 +17,7 @@ public sealed partial class OperationsTests
     {
         await using var env = await TestEnvironment.StartAsync();
         await env.LoginAsync(The.ClientId, The.AppSessionId);
-        using (var rejected = await env.SendLogoutAsync(env.Keycloak.LogoutToken().With(t => t.Claims["nonce"] = "n").Sign()))
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
-        }
-
-        var accepted = env.Keycloak.LogoutToken().Sign();
-        using (var response = await env.SendLogoutAsync(accepted))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-
-        using (var replay = await env.SendLogoutAsync(accepted))
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
-        }
+        await env.SendRejectedAcceptedAndReplayedAsync(env.Keycloak.LogoutToken().With(t => t.Claims["nonce"] = "n").Sign());
 
         var metrics = await env.Client.GetStringAsync("/metrics");
 
@@ -42,6 +28,8 @@ public sealed partial class OperationsTests
         Assert.Equal(1, Value(metrics, "logoutenricher_replay_rejections_total"));
         Assert.Equal(1, Value(metrics, "logoutenricher_deliveries_total", ("client", The.ClientId), ("format", "BackChannel"), ("outcome", "delivered")));
         Assert.Equal(1, Value(metrics, "logoutenricher_delivery_duration_seconds_count", ("client", The.ClientId), ("format", "BackChannel"), ("outcome", "delivered")));
+        Assert.Equal(0, Value(metrics, "logoutenricher_outbox_pending"));
+        Assert.Equal(0, Value(metrics, "logoutenricher_outbox_dead_letters"));
         Assert.True(Value(metrics, "logoutenricher_jwks_refreshes_total", ("issuer", env.Keycloak.Issuer), ("outcome", "success")) >= 1);
     }
 
