@@ -54,6 +54,10 @@ public sealed partial class OperationsTests
         Assert.Equal("delivered", Scalar(logout, "Outcome"));
         Assert.Equal(1, Scalar(logout, "AppSessionCount"));
         Assert.IsType<double>(Scalar(logout, "ElapsedMs"));
+        var delivery = Assert.Single(audit, e => EventId(e) == 9003);
+        Assert.Equal(sidHash, Scalar(delivery, "SidHash"));
+        Assert.Equal("delivered", Scalar(delivery, "Outcome"));
+        Assert.Equal(200, Scalar(delivery, "StatusCode"));
     }
 
     [Fact]

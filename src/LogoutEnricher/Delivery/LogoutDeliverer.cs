@@ -18,7 +18,8 @@ internal sealed class LogoutDeliverer(
     EnrichedTokenFactory tokens,
     IOptions<LogoutEnricherOptions> options,
     TimeProvider timeProvider,
-    LogoutEnricherMetrics metrics)
+    LogoutEnricherMetrics metrics,
+    AuditLog audit)
 {
     public const string HttpClientName = "LogoutEnricher.Delivery";
 
@@ -28,6 +29,7 @@ internal sealed class LogoutDeliverer(
     {
         var result = await SendAsync(client, claims, sid, delivery, cancellationToken);
         metrics.DeliveryCompleted(client, result);
+        audit.LogoutDelivered(client, Security.SidHash.Of(sid), delivery.AppSessionIds.Count, result);
         return result;
     }
 
