@@ -43,7 +43,9 @@ public sealed partial class OperationsTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var audit = env.Logs.Events.Where(e => e.Properties["SourceContext"].ToString() == "\"LogoutEnricher.Audit\"").ToArray();
+        var audit = env.Logs.Events
+            .Where(e => e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"LogoutEnricher.Audit\"").ToArray();
+        Assert.True(audit.Length == 3, "audit events: " + string.Join(" | ", audit.Select(e => e.RenderMessage())));
         var capture = Assert.Single(audit, e => EventId(e) == 9001);
         var logout = Assert.Single(audit, e => EventId(e) == 9002);
         var sidHash = Security.SidHash.Of(The.Sid);
