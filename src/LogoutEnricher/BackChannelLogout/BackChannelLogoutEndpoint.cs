@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
+using LogoutEnricher.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -18,11 +20,14 @@ internal sealed partial class BackChannelLogoutEndpoint(
     LogoutProcessor processor,
     IOptions<LogoutEnricherOptions> options,
     TimeProvider timeProvider,
+    LogoutEnricherMetrics metrics,
+    AuditLog audit,
     ILogger<BackChannelLogoutEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context, string? clientId)
     {
         var started = timeProvider.GetTimestamp();
+        using var activity = LogoutEnricherActivities.StartLogout();
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
         var cancellationToken = context.RequestAborted;
@@ -44,11 +49,11 @@ internal sealed partial class BackChannelLogoutEndpoint(
             }
 
             var outcome = await processor.ProcessAsync(validated, cancellationToken);
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                LogLogoutProcessed(logger, validated.Issuer, validated.Client.ClientId, SidHash.Of(validated.Sid), outcome.AppSessionCount,
-                    outcome.Queued ? "queued" : outcome.Delivered ? "delivered" : "delivery_failed", timeProvider.GetElapsedTime(started).TotalMilliseconds);
-            }
+            var outcomeName = outcome.Queued ? "queued" : outcome.Delivered ? "delivered" : "delivery_failed";
+            metrics.LogoutCompleted(outcomeName);
+            activity?.SetTag("logoutenricher.client", validated.Client.ClientId).SetTag("logoutenricher.outcome", outcomeName);
+            audit.LogoutProcessed(validated.Issuer, validated.Client.ClientId, SidHash.Of(validated.Sid), validated.Subject, outcome.AppSessionCount,
+                outcomeName, timeProvider.GetElapsedTime(started), "provider");
 
             if (outcome.Delivered)
             {
@@ -63,6 +68,12 @@ internal sealed partial class BackChannelLogoutEndpoint(
         catch (Exception exception) when (exception is StorageUnavailableException or ProviderUnavailableException)
         {
             LogLogoutUnavailable(logger, exception.GetType().Name, exception.Message);
+            metrics.LogoutCompleted("unavailable");
+            if (exception is StorageUnavailableException)
+            {
+                metrics.StoreFailed("logout");
+            }
+
             await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.TemporarilyUnavailable,
                 "the logout cannot be processed right now; send it again later");
         }
@@ -71,7 +82,9 @@ internal sealed partial class BackChannelLogoutEndpoint(
     private async Task<(string? Token, LogoutTokenValidationResult Rejection)> ReadLogoutTokenAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-            || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+                && !mediaType.Charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase)))
         {
             return (null, LogoutTokenValidationResult.Reject(RejectionReason.UnsupportedContentType, "the body must be application/x-www-form-urlencoded"));
         }
@@ -83,7 +96,17 @@ internal sealed partial class BackChannelLogoutEndpoint(
             return (null, tooLarge);
         }
 
-        var body = await BodyReader.ReadAsync(request.Body, limit, cancellationToken);
+        byte[]? body;
+        try
+        {
+            body = await BodyReader.ReadAsync(request.Body, limit, cancellationToken);
+        }
+        catch (BadHttpRequestException)
+        {
+            // Kestrel refused the body itself (larger than the server's limit, or broken chunked framing).
+            body = null;
+        }
+
         if (body is null)
         {
             return (null, tooLarge);
@@ -113,15 +136,19 @@ internal sealed partial class BackChannelLogoutEndpoint(
     private async Task RejectAsync(HttpContext context, RejectionReason reason, string description)
     {
         LogLogoutRejected(logger, reason);
+        if (reason == RejectionReason.BodyTooLarge)
+        {
+            // The rest of the body stays unread; the client must not send its next request on this connection.
+            context.Response.Headers.Connection = "close";
+        }
+
+        metrics.LogoutRejected(reason);
+        Activity.Current?.SetTag("logoutenricher.rejection", reason.ToString());
         await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.InvalidRequest, $"{reason}: {description}");
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Logout token rejected: {Reason}")]
     private static partial void LogLogoutRejected(ILogger logger, RejectionReason reason);
-
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
-        Message = "Logout {Outcome} for client {ClientId} of {Issuer}: sid hash {SidHash}, {AppSessionCount} app sessions, {ElapsedMs:0.0} ms")]
-    private static partial void LogLogoutProcessed(ILogger logger, string issuer, string clientId, string sidHash, int appSessionCount, string outcome, double elapsedMs);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Logout could not be processed: {ErrorType}: {ErrorMessage}")]
     private static partial void LogLogoutUnavailable(ILogger logger, string errorType, string errorMessage);

@@ -143,11 +143,14 @@ internal sealed partial class LogoutTokenValidator
         return audiences;
     }
 
+    // Note: year 3000; later dates are nonsense, and DateTimeOffset arithmetic near year 9999 would overflow.
+    private const double MaxNumericDate = 32503680000;
+
     private static bool TryGetNumericDate(JsonElement claims, string name, out DateTimeOffset value)
     {
         value = default;
         if (!claims.TryGetProperty(name, out var property) || property.ValueKind != JsonValueKind.Number
-            || !property.TryGetDouble(out var seconds) || double.IsNaN(seconds) || seconds < 0 || seconds > 253402300799)
+            || !property.TryGetDouble(out var seconds) || double.IsNaN(seconds) || seconds < 0 || seconds > MaxNumericDate)
         {
             return false;
         }

@@ -145,7 +145,8 @@ internal sealed partial class LogoutTokenValidator(
     private static bool TryParseObject(string segment, out JsonDocument document)
     {
         document = null!;
-        if (!TryDecode(segment, out var bytes))
+        // Note: invalid UTF-8 inside a JSON string would only throw when the string is read; refuse it here.
+        if (!TryDecode(segment, out var bytes) || !System.Text.Unicode.Utf8.IsValid(bytes))
         {
             return false;
         }

@@ -1,6 +1,7 @@
 using LogoutEnricher.BackChannelLogout;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Storage;
+using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -17,6 +18,7 @@ internal sealed record CaptureFeature(TokenRequest? Request, Uri? ExactDestinati
 internal sealed partial class CaptureTransformer(
     SessionCapturer capturer,
     IOptions<LogoutEnricherOptions> options,
+    LogoutEnricherMetrics metrics,
     ILogger<CaptureTransformer> logger) : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -44,9 +46,11 @@ internal sealed partial class CaptureTransformer(
     /// <returns>False only when the response must be withheld (store failure under Reject).</returns>
     private async Task<bool> TryCaptureAsync(TokenRequest request, HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        using var activity = LogoutEnricherActivities.StartCapture(request.ClientId);
         var capture = options.Value.Capture;
         if (response.Content.Headers.ContentLength > capture.MaxResponseBodyBytes)
         {
+            metrics.CaptureCompleted(request.ClientId, "not_read");
             return true;
         }
 
@@ -56,18 +60,22 @@ internal sealed partial class CaptureTransformer(
         if (parsed is null)
         {
             LogNoSessionInResponse(logger, request.ClientId);
+            metrics.CaptureCompleted(request.ClientId, "no_session");
             return true;
         }
 
         try
         {
-            await capturer.CaptureAsync(request, parsed, cancellationToken);
+            var captured = await capturer.CaptureAsync(request, parsed, cancellationToken);
+            metrics.CaptureCompleted(request.ClientId, captured ? "captured" : "unknown_client");
             return true;
         }
         catch (StorageUnavailableException exception)
         {
             var reject = capture.FailurePolicy == CaptureFailurePolicy.Reject;
             LogCaptureFailed(logger, request.ClientId, reject ? "rejected" : "allowed", exception.Message);
+            metrics.CaptureCompleted(request.ClientId, reject ? "store_failed_rejected" : "store_failed_allowed");
+            metrics.StoreFailed("capture");
             return !reject;
         }
     }

@@ -3,6 +3,7 @@ using LogoutEnricher.Hosting;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
+using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Capture;
@@ -14,6 +15,7 @@ internal sealed partial class SessionCapturer(
     SecretProtector protector,
     IOptions<LogoutEnricherOptions> options,
     TimeProvider timeProvider,
+    AuditLog audit,
     ILogger<SessionCapturer> logger)
 {
     /// <returns>False when the exchange concerns no configured client (nothing is recorded).</returns>
@@ -41,16 +43,10 @@ internal sealed partial class SessionCapturer(
         var expiresAt = timeProvider.GetUtcNow() + (lifetime < capture.MaxSessionLifetime ? lifetime : capture.MaxSessionLifetime);
 
         await store.AddAsync(new SessionKey(response.Issuer, client.ClientId, response.Sid), response.Subject, [session], expiresAt, cancellationToken);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            LogSessionCaptured(logger, response.Issuer, client.ClientId, SidHash.Of(response.Sid));
-        }
+        audit.SessionCaptured(response.Issuer, client.ClientId, SidHash.Of(response.Sid), response.Subject);
 
         return true;
     }
-
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Session captured for client {ClientId} of {Issuer}: sid hash {SidHash}")]
-    private static partial void LogSessionCaptured(ILogger logger, string issuer, string clientId, string sidHash);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "client_session_host of client {ClientId} is not on its SessionHosts list and was dropped")]
     private static partial void LogSessionHostDropped(ILogger logger, string clientId);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LogoutEnricher.Enrichment;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Providers;
+using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery;
@@ -16,13 +17,23 @@ internal sealed class LogoutDeliverer(
     IHttpClientFactory httpClientFactory,
     EnrichedTokenFactory tokens,
     IOptions<LogoutEnricherOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    LogoutEnricherMetrics metrics,
+    AuditLog audit)
 {
     public const string HttpClientName = "LogoutEnricher.Delivery";
 
     /// <param name="claims">The provider's validated logout token claims.</param>
     /// <param name="sid">The provider's session id, for the legacy format's <c>keycloakSessionIds</c>.</param>
     public async Task<DeliveryResult> DeliverAsync(ConfiguredClient client, JsonElement claims, string? sid, LogoutDelivery delivery, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync(client, claims, sid, delivery, cancellationToken);
+        metrics.DeliveryCompleted(client, result);
+        audit.LogoutDelivered(client, Security.SidHash.Of(sid), delivery.AppSessionIds.Count, result);
+        return result;
+    }
+
+    private async Task<DeliveryResult> SendAsync(ConfiguredClient client, JsonElement claims, string? sid, LogoutDelivery delivery, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         if (client.UrlFor(delivery.Host) is not { } url)

@@ -13,6 +13,7 @@ public static class LogoutEnricherEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapLogoutEnricher(this IEndpointRouteBuilder endpoints)
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<LogoutEnricherOptions>>().Value;
+        endpoints.MapLogoutEnricherOperations();
 
         var logout = endpoints.ServiceProvider.GetRequiredService<BackChannelLogoutEndpoint>();
         endpoints.MapPost("/backchannel-logout", (HttpContext context) => logout.HandleAsync(context, null));

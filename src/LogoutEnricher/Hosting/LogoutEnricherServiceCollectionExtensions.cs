@@ -26,7 +26,7 @@ public static class LogoutEnricherServiceCollectionExtensions
         AddStorage(services, configuration);
         services.AddSingleton(sp => new SecretProtector(EncryptionKeySource.Load(
             sp.GetRequiredService<IOptions<LogoutEnricherOptions>>().Value.Storage,
-            sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+            sp.GetRequiredService<IHostEnvironment>().ContentRootPath), EncryptionKeyRollover.Load(sp)));
         services.AddSingleton<SigningKeyProvider>();
         services.AddHostedService<StartupInitializer>();
         services.AddHostedService<StoragePurgeService>();
@@ -69,6 +69,7 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ProviderKeysHealthCheck>("provider-keys", tags: [HealthEndpoints.ReadyTag]);
+        services.AddLogoutEnricherOperations(configuration);
         return services;
     }
 

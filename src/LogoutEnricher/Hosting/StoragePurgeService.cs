@@ -1,4 +1,5 @@
 using LogoutEnricher.Storage;
+using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Hosting;
@@ -9,6 +10,7 @@ internal sealed partial class StoragePurgeService(
     IReplayCache replayCache,
     IOptions<LogoutEnricherOptions> options,
     TimeProvider timeProvider,
+    LogoutEnricherMetrics metrics,
     ILogger<StoragePurgeService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,6 +28,7 @@ internal sealed partial class StoragePurgeService(
             catch (StorageUnavailableException exception)
             {
                 LogPurgeFailed(logger, exception.Message);
+                metrics.StoreFailed("purge");
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using LogoutEnricher.Hosting;
+using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -15,6 +16,7 @@ internal sealed partial class ProviderKeyCache(
     IHttpClientFactory httpClientFactory,
     IOptions<LogoutEnricherOptions> options,
     TimeProvider timeProvider,
+    LogoutEnricherMetrics metrics,
     ILogger<ProviderKeyCache> logger)
 {
     public const string HttpClientName = "LogoutEnricher.Providers";
@@ -122,7 +124,18 @@ internal sealed partial class ProviderKeyCache(
                 return latest;
             }
 
-            var keys = await FetchAsync(issuer, cancellationToken);
+            IssuerKeys keys;
+            try
+            {
+                keys = await FetchAsync(issuer, cancellationToken);
+            }
+            catch (ProviderUnavailableException)
+            {
+                metrics.JwksRefreshed(issuer.Issuer, "failure");
+                throw;
+            }
+
+            metrics.JwksRefreshed(issuer.Issuer, "success");
             _keys[issuer.Issuer] = keys;
             LogKeysRefreshed(logger, issuer.Issuer, keys.Count);
             return keys;

@@ -1,26 +1,32 @@
-using System.Text.Json;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
+using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Signing;
 
 /// <summary>
 /// Holds the key that signs enriched tokens and the JWKS that publishes it. The key comes from
-/// <c>Signing:KeyFile</c>, or is generated once and kept (encrypted) in the store, so that a restart and every replica
-/// publish the same <c>kid</c>.
+/// <c>Signing:KeyFile</c>, or is generated and kept (encrypted) in the shared store, rotated on schedule (see
+/// <see cref="KeyRotationPlan"/>), so that a restart and every replica publish the same keys.
 /// </summary>
 internal sealed partial class SigningKeyProvider(
     ISigningKeyStore store,
     SecretProtector protector,
     IOptions<LogoutEnricherOptions> options,
+    IOptions<KeyRotationOptions> rotation,
     TimeProvider timeProvider,
-    ILogger<SigningKeyProvider> logger)
+    LogoutEnricherMetrics metrics,
+    ILogger<SigningKeyProvider> logger) : IDisposable
 {
     private const string Purpose = "signing-key";
 
-    private volatile KeySet? _keys;
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, SigningKey> _decrypted = new(StringComparer.Ordinal);
+    private volatile SigningKeySet? _keys;
 
     /// <summary>The key that signs now.</summary>
     public SigningKey Current => Keys.Current;
@@ -28,7 +34,7 @@ internal sealed partial class SigningKeyProvider(
     /// <summary>The published JWKS document, serialized once per key change.</summary>
     public byte[] JwksDocument => Keys.Jwks;
 
-    private KeySet Keys => _keys ?? throw new InvalidOperationException("Signing keys are not loaded yet.");
+    private SigningKeySet Keys => _keys ?? throw new InvalidOperationException("Signing keys are not loaded yet.");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -36,70 +42,127 @@ internal sealed partial class SigningKeyProvider(
         if (!string.IsNullOrEmpty(signing.KeyFile))
         {
             var fromFile = SigningKey.FromPem(signing.Algorithm, await File.ReadAllTextAsync(signing.KeyFile, cancellationToken));
-            _keys = new KeySet(fromFile, [fromFile]);
+            _keys = new SigningKeySet(fromFile, [fromFile]);
             LogKeyLoaded(logger, fromFile.KeyId, fromFile.Algorithm, "key file");
             return;
         }
 
-        var stored = await LoadStoredAsync(signing.Algorithm, cancellationToken);
-        if (stored.Count == 0)
+        await RefreshAsync(cancellationToken);
+        LogKeyLoaded(logger, Current.KeyId, Current.Algorithm, "store");
+    }
+
+    /// <summary>Applies the rotation rules to the store and adopts what it holds. Safe to call from any replica at any time.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshGate.WaitAsync(cancellationToken);
+        try
         {
-            using var generated = SigningKey.Generate(signing.Algorithm);
+            var algorithm = options.Value.Signing.Algorithm;
+            var grace = rotation.Value.RetiredKeyGrace;
             var now = timeProvider.GetUtcNow();
-            var record = new StoredSigningKey(generated.KeyId, generated.Algorithm, protector.Protect(generated.ExportPkcs8(), Purpose), now, now, null);
-            await store.TryAddAsync(record, cancellationToken);
-            LogKeyGenerated(logger, generated.KeyId, generated.Algorithm);
-
-            // Note: re-read rather than use our own, so that replicas racing on first start settle on the same key.
-            stored = await LoadStoredAsync(signing.Algorithm, cancellationToken);
-        }
-
-        // The oldest active key signs: deterministic across replicas.
-        var current = stored.OrderBy(k => k.Record.ActivatesAt).ThenBy(k => k.Record.KeyId, StringComparer.Ordinal).First().Key;
-        _keys = new KeySet(current, stored.Select(k => k.Key).ToArray());
-        LogKeyLoaded(logger, current.KeyId, current.Algorithm, "store");
-    }
-
-    private async Task<List<(StoredSigningKey Record, SigningKey Key)>> LoadStoredAsync(string algorithm, CancellationToken cancellationToken)
-    {
-        var now = timeProvider.GetUtcNow();
-        var records = await store.GetAllAsync(cancellationToken);
-        return records
-            .Where(r => r.Algorithm == algorithm && r.ActivatesAt <= now && (r.RetiresAt is null || r.RetiresAt > now))
-            .Select(r => (r, SigningKey.FromPkcs8(r.Algorithm, protector.Unprotect(r.ProtectedPrivateKey, Purpose))))
-            .ToList();
-    }
-
-    private sealed class KeySet
-    {
-        public KeySet(SigningKey current, IReadOnlyList<SigningKey> published)
-        {
-            Current = current;
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
+            var stored = await ReadAsync(algorithm, cancellationToken);
+            if (await ReconcileAsync(stored, algorithm, now, cancellationToken))
             {
-                writer.WriteStartObject();
-                writer.WriteStartArray("keys");
-                foreach (var key in published)
-                {
-                    key.WritePublicJwk(writer);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
+                // Note: re-read rather than trust our own writes, so replicas racing on the same step settle on one result.
+                stored = await ReadAsync(algorithm, cancellationToken);
             }
 
-            Jwks = buffer.ToArray();
+            var signer = KeyRotationPlan.Signer(stored, now) ?? throw new InvalidOperationException("No signing key is active after reconciling the key store.");
+            var published = stored.Where(k => KeyRotationPlan.IsPublished(k, now, grace)).OrderBy(k => k.ActivatesAt).ThenBy(k => k.KeyId, StringComparer.Ordinal).Select(Decrypt).ToList();
+            var current = Decrypt(signer);
+            if (_keys is { } previous && previous.Current.KeyId != current.KeyId)
+            {
+                LogKeyActivated(logger, current.KeyId, previous.Current.KeyId);
+            }
+
+            _keys = new SigningKeySet(current, published);
+            foreach (var gone in _decrypted.Keys.Except(published.Select(k => k.KeyId)).ToList())
+            {
+                _decrypted.TryRemove(gone, out _);
+            }
         }
-
-        public SigningKey Current { get; }
-
-        public byte[] Jwks { get; }
+        finally
+        {
+            _refreshGate.Release();
+        }
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Signing key {KeyId} ({Algorithm}) generated")]
-    private static partial void LogKeyGenerated(ILogger logger, string keyId, string algorithm);
+    /// <returns>Whether the store was changed.</returns>
+    private async Task<bool> ReconcileAsync(IReadOnlyList<StoredSigningKey> stored, string algorithm, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var changed = false;
+        foreach (var expired in stored.Where(k => !KeyRotationPlan.IsPublished(k, now, rotation.Value.RetiredKeyGrace)))
+        {
+            await store.RemoveAsync(expired.KeyId, cancellationToken);
+            changed = true;
+        }
+
+        var signer = KeyRotationPlan.Signer(stored, now);
+        if (signer is null)
+        {
+            // First start (or every key lapsed): a key that signs at once.
+            await AddAsync(algorithm, now, now, cancellationToken);
+            return true;
+        }
+
+        var pending = KeyRotationPlan.Pending(stored, now);
+        foreach (var loser in pending.Skip(1))
+        {
+            await store.RemoveAsync(loser.KeyId, cancellationToken);
+            changed = true;
+        }
+
+        if (pending.Count > 0 && signer.RetiresAt != pending[0].ActivatesAt)
+        {
+            await store.RetireAsync(signer.KeyId, pending[0].ActivatesAt, cancellationToken);
+            changed = true;
+        }
+
+        if (KeyRotationPlan.SuccessorActivation(signer, pending.Count > 0, now, rotation.Value) is { } activatesAt)
+        {
+            await AddAsync(algorithm, now, activatesAt, cancellationToken);
+            await store.RetireAsync(signer.KeyId, activatesAt, cancellationToken);
+            metrics.SigningKeyRotated();
+            return true;
+        }
+
+        return changed;
+    }
+
+    private async Task AddAsync(string algorithm, DateTimeOffset now, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    {
+        using var generated = SigningKey.Generate(algorithm);
+        var record = new StoredSigningKey(generated.KeyId, generated.Algorithm, protector.Protect(generated.ExportPkcs8(), Purpose), now, activatesAt, null);
+        await store.TryAddAsync(record, cancellationToken);
+        LogKeyGenerated(logger, generated.KeyId, generated.Algorithm, activatesAt);
+    }
+
+    private async Task<IReadOnlyList<StoredSigningKey>> ReadAsync(string algorithm, CancellationToken cancellationToken) =>
+        (await store.GetAllAsync(cancellationToken)).Where(r => r.Algorithm == algorithm).ToList();
+
+    private SigningKey Decrypt(StoredSigningKey record) => _decrypted.GetOrAdd(record.KeyId, _ =>
+    {
+        try
+        {
+            return SigningKey.FromPkcs8(record.Algorithm, protector.Unprotect(record.ProtectedPrivateKey, Purpose));
+        }
+        catch (CryptographicException exception)
+        {
+            // Note: generating a new key instead would split the JWKS of replicas that still hold the right key.
+            throw new InvalidOperationException(
+                $"Signing key {record.KeyId} in the store cannot be decrypted: LogoutEnricher:Storage:EncryptionKey was changed. "
+                + "Put the previous key in LogoutEnricher:Storage:PreviousEncryptionKeys (or PreviousEncryptionKeyFiles).", exception);
+        }
+    });
+
+    public void Dispose() => _refreshGate.Dispose();
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Signing key {KeyId} ({Algorithm}) generated, signing from {ActivatesAt:O}")]
+    private static partial void LogKeyGenerated(ILogger logger, string keyId, string algorithm, DateTimeOffset activatesAt);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Signing key {KeyId} ({Algorithm}) loaded from {Source}")]
     private static partial void LogKeyLoaded(ILogger logger, string keyId, string algorithm, string source);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Signing key {KeyId} now signs, after {PreviousKeyId}")]
+    private static partial void LogKeyActivated(ILogger logger, string keyId, string previousKeyId);
 }

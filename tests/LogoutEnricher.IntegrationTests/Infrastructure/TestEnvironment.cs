@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +11,7 @@ namespace LogoutEnricher.IntegrationTests.Infrastructure;
 internal sealed class TestEnvironment : IAsyncDisposable
 {
     private readonly Action<IServiceCollection>? _services;
+    private readonly ConcurrentBag<string> _appSessionIds = [];
     private readonly Dictionary<string, string?> _settings;
     private SidecarFactory _sidecar;
 
@@ -21,7 +23,11 @@ internal sealed class TestEnvironment : IAsyncDisposable
         OtherApp = otherApp;
         DataDirectory = dataDirectory;
         _settings = settings;
-        _services = services;
+        _services = collection =>
+        {
+            collection.AddSingleton<Serilog.Core.ILogEventSink>(Logs);
+            services?.Invoke(collection);
+        };
         _sidecar = StartSidecar();
     }
 
@@ -36,6 +42,9 @@ internal sealed class TestEnvironment : IAsyncDisposable
     public HttpClient Client { get; private set; } = null!;
 
     public IServiceProvider Services => _sidecar.Services;
+
+    /// <summary>Everything the sidecar logged; scanned for secrets when the environment is disposed.</summary>
+    public LogCapture Logs { get; } = new();
 
     public static async Task<TestEnvironment> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
     {
@@ -100,6 +109,7 @@ internal sealed class TestEnvironment : IAsyncDisposable
             ["redirect_uri"] = "http://app.test/callback",
             ["client_session_state"] = appSessionId,
         };
+        _appSessionIds.Add(appSessionId);
         if (host is not null)
         {
             form["client_session_host"] = host;
@@ -120,8 +130,10 @@ internal sealed class TestEnvironment : IAsyncDisposable
         return body.RootElement.GetProperty("refresh_token").GetString()!;
     }
 
-    public Task<HttpResponseMessage> RefreshAsync(string clientId, string refreshToken, string appSessionId) =>
-        Client.PostAsync($"/realms/{The.Realm}/protocol/openid-connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+    public Task<HttpResponseMessage> RefreshAsync(string clientId, string refreshToken, string appSessionId)
+    {
+        _appSessionIds.Add(appSessionId);
+        return Client.PostAsync($"/realms/{The.Realm}/protocol/openid-connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
@@ -129,6 +141,7 @@ internal sealed class TestEnvironment : IAsyncDisposable
             ["client_secret"] = The.ClientSecret,
             ["client_session_state"] = appSessionId,
         }));
+    }
 
     /// <summary>What Keycloak sends: a form POST with the single field logout_token.</summary>
     public Task<HttpResponseMessage> SendLogoutAsync(string logoutToken, string path = "/backchannel-logout") =>
@@ -149,6 +162,9 @@ internal sealed class TestEnvironment : IAsyncDisposable
         {
             // SQLite may still hold the file for a moment; the temp directory is cleaned by the OS.
         }
+
+        // Whatever a test did, the logs hold no token, client secret or raw application session id.
+        Logs.AssertNoSecrets([The.ClientSecret, The.OtherClientSecret, .. _appSessionIds]);
     }
 
     private SidecarFactory StartSidecar()

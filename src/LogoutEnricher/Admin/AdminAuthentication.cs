@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LogoutEnricher.Providers;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LogoutEnricher.Admin;
+
+/// <summary>
+/// Admits a request with an API key whose SHA-256 is configured (compared in constant time), or a bearer token from
+/// the configured issuer, verified with that issuer's JWKS (the same <see cref="ProviderKeyCache"/> that verifies
+/// logout tokens), for the configured audience, granting the configured role. 401 without valid credentials, 403
+/// for a valid token without the role.
+/// </summary>
+internal sealed class AdminAuthentication(IOptions<AdminOptions> options, IssuerRegistry registry, ProviderKeyCache keys, TimeProvider timeProvider) : IEndpointFilter
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    private readonly byte[][] _hashes = options.Value.ApiKeyHashes.Select(h => Convert.FromHexString(h.Trim())).ToArray();
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        context.HttpContext.Response.Headers.CacheControl = "no-store";
+        if (request.Headers.TryGetValue(ApiKeyHeader, out var apiKey))
+        {
+            return apiKey.Count == 1 && KeyMatches(apiKey[0]!) ? await next(context) : Unauthorized(context.HttpContext);
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Unauthorized(context.HttpContext);
+        }
+
+        return await ValidateBearerAsync(authorization[7..].Trim(), context.HttpContext.RequestAborted) switch
+        {
+            true => await next(context),
+            false => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The token does not grant the admin role."),
+            null => Unauthorized(context.HttpContext),
+        };
+    }
+
+    private bool KeyMatches(string key)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
+        var matched = false;
+        foreach (var expected in _hashes)
+        {
+            // Note: every configured hash is compared, so timing reveals neither which nor whether one matched early.
+            matched |= expected.Length == 32 && CryptographicOperations.FixedTimeEquals(hash, expected);
+        }
+
+        return matched;
+    }
+
+    /// <returns>true: admitted; false: authenticated but lacking the role; null: not authenticated.</returns>
+    private async Task<bool?> ValidateBearerAsync(string token, CancellationToken cancellationToken)
+    {
+        var bearer = options.Value.Bearer;
+        if (bearer.Issuer is null || bearer.Audience is null || registry.FindIssuer(bearer.Issuer) is not { } issuer)
+        {
+            return null;
+        }
+
+        var handler = new JsonWebTokenHandler();
+        if (!handler.CanReadToken(token))
+        {
+            return null;
+        }
+
+        var kid = handler.ReadJsonWebToken(token).Kid;
+        var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = bearer.Issuer,
+            ValidAudience = bearer.Audience,
+            IssuerSigningKeys = await keys.GetKeysAsync(issuer, string.IsNullOrEmpty(kid) ? null : kid, cancellationToken),
+            ValidAlgorithms = Hosting.SupportedAlgorithms.Asymmetric,
+            LifetimeValidator = (notBefore, expires, _, _) => expires is { } exp && exp > timeProvider.GetUtcNow().UtcDateTime
+                && (notBefore is null || notBefore <= timeProvider.GetUtcNow().UtcDateTime.AddMinutes(1)),
+        });
+        if (!result.IsValid)
+        {
+            return null;
+        }
+
+        return bearer.RequiredRole is null || HasRole((JsonWebToken)result.SecurityToken, bearer.Audience, bearer.RequiredRole);
+    }
+
+    private static bool HasRole(JsonWebToken token, string audience, string role)
+    {
+        static bool Contains(JsonElement roles, string role) =>
+            roles.ValueKind == JsonValueKind.Array && roles.EnumerateArray().Any(r => r.ValueKind == JsonValueKind.String && r.GetString() == role);
+
+        return (token.TryGetPayloadValue<JsonElement>("realm_access", out var realm) && realm.ValueKind == JsonValueKind.Object && realm.TryGetProperty("roles", out var realmRoles) && Contains(realmRoles, role))
+            || (token.TryGetPayloadValue<JsonElement>("resource_access", out var resources) && resources.ValueKind == JsonValueKind.Object
+                && resources.TryGetProperty(audience, out var client) && client.ValueKind == JsonValueKind.Object && client.TryGetProperty("roles", out var clientRoles) && Contains(clientRoles, role))
+            || (token.TryGetPayloadValue<JsonElement>("roles", out var roles) && Contains(roles, role));
+    }
+
+    private static IResult Unauthorized(HttpContext context)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer, ApiKey";
+        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Admin credentials are missing or invalid.",
+            extensions: new Dictionary<string, object?> { ["hint"] = $"send {ApiKeyHeader} or Authorization: Bearer" });
+    }
+}

@@ -1,0 +1,47 @@
+using LogoutEnricher.Storage;
+
+namespace LogoutEnricher.Telemetry;
+
+/// <summary>
+/// The outbox counts behind the gauges. A gauge callback is synchronous and runs on every scrape, so it returns the
+/// last counts read and, when they are older than a few seconds, starts one background read: a scrape never waits
+/// for the store, and a burst of scrapes costs the store one query.
+/// </summary>
+internal sealed class OutboxGauges(IServiceProvider services, TimeProvider timeProvider)
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
+
+    private readonly IOutboxStore? _outbox = services.GetService<IOutboxStore>();
+    private OutboxCounts _counts;
+    private long _readAt = long.MinValue;
+    private int _reading;
+
+    public OutboxCounts Read()
+    {
+        var now = timeProvider.GetTimestamp();
+        if (_outbox is not null && (_readAt == long.MinValue || timeProvider.GetElapsedTime(Volatile.Read(ref _readAt), now) > MaxAge)
+            && Interlocked.CompareExchange(ref _reading, 1, 0) == 0)
+        {
+            _ = RefreshAsync(_outbox);
+        }
+
+        return _counts;
+    }
+
+    private async Task RefreshAsync(IOutboxStore outbox)
+    {
+        try
+        {
+            _counts = await outbox.CountAsync();
+            Volatile.Write(ref _readAt, timeProvider.GetTimestamp());
+        }
+        catch (StorageUnavailableException)
+        {
+            // Note: the store's own health check and store_errors report this; the gauges keep their last value.
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, 0);
+        }
+    }
+}
