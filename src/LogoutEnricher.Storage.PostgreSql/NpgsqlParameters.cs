@@ -19,10 +19,4 @@ internal static class NpgsqlParameters
     }
 
     public static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
-
-    public static long UnixMs(this DateTimeOffset value) => value.ToUnixTimeMilliseconds();
-
-    public static long NowMs(this TimeProvider time) => time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    public static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 }

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Npgsql;
 
 namespace LogoutEnricher.Storage.PostgreSql;
@@ -15,7 +16,7 @@ internal static class PostgreSqlBatchDelete
         database.RunAsync(operation, async connection =>
         {
             await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.With(now.UnixMs()).With(BatchSize);
+            command.Parameters.With(now.ToUnixMs()).With(BatchSize);
             var total = 0;
             int deleted;
             do

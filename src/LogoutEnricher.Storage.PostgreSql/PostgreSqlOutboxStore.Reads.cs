@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Npgsql;
 
 namespace LogoutEnricher.Storage.PostgreSql;
@@ -18,13 +19,7 @@ internal sealed partial class PostgreSqlOutboxStore
             await using var command = new NpgsqlCommand(ListDeadSql, connection);
             command.Parameters.With(Math.Max(0, maxCount));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var dead = new List<DeadLetter>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                dead.Add(new DeadLetter(ReadEntry(reader), reader.GetString(10), NpgsqlParameters.FromUnixMs(reader.GetInt64(11))));
-            }
-
-            return dead;
+            return await DbRows.ReadAllAsync(reader, DbRows.DeadLetter, cancellationToken);
         }, cancellationToken);
 
     public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) =>

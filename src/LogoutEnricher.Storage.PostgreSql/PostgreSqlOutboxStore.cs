@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Npgsql;
 
 namespace LogoutEnricher.Storage.PostgreSql;
@@ -8,7 +9,7 @@ namespace LogoutEnricher.Storage.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlOutboxStore(PostgreSqlDatabase database, TimeProvider time) : IOutboxStore
 {
-    private const string Columns = "id, issuer, client_id, host, payload, created_at, expires_at, attempts, next_attempt_at, last_error";
+    private const string Columns = DbRows.OutboxColumns;
 
     private const string InsertSql = $"""
         INSERT INTO outbox ({Columns})
@@ -53,10 +54,10 @@ internal sealed partial class PostgreSqlOutboxStore(PostgreSqlDatabase database,
             .With(entries.Select(e => e.ClientId).ToArray())
             .With(entries.Select(e => e.Host).ToArray())
             .With(entries.Select(e => e.Payload).ToArray())
-            .With(entries.Select(e => e.CreatedAt.UnixMs()).ToArray())
-            .With(entries.Select(e => e.ExpiresAt.UnixMs()).ToArray())
+            .With(entries.Select(e => e.CreatedAt.ToUnixMs()).ToArray())
+            .With(entries.Select(e => e.ExpiresAt.ToUnixMs()).ToArray())
             .With(entries.Select(e => e.Attempts).ToArray())
-            .With(entries.Select(e => e.NextAttemptAt.UnixMs()).ToArray())
+            .With(entries.Select(e => e.NextAttemptAt.ToUnixMs()).ToArray())
             .With(entries.Select(e => e.LastError).ToArray()), cancellationToken);
     }
 
@@ -66,13 +67,9 @@ internal sealed partial class PostgreSqlOutboxStore(PostgreSqlDatabase database,
         return database.RunAsync<IReadOnlyList<OutboxEntry>>("lease deliveries", async connection =>
         {
             await using var command = new NpgsqlCommand(LeaseSql, connection);
-            command.Parameters.With(owner).With((now + leaseDuration).UnixMs()).With(now.UnixMs()).With(maxCount);
-            var leased = new List<OutboxEntry>();
+            command.Parameters.With(owner).With((now + leaseDuration).ToUnixMs()).With(now.ToUnixMs()).With(maxCount);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                leased.Add(ReadEntry(reader));
-            }
+            var leased = await DbRows.ReadAllAsync(reader, DbRows.OutboxEntry, cancellationToken);
 
             // RETURNING keeps no order: oldest due first is restored here.
             return [.. leased.OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Id, StringComparer.Ordinal)];
@@ -84,7 +81,7 @@ internal sealed partial class PostgreSqlOutboxStore(PostgreSqlDatabase database,
 
     public Task RescheduleAsync(string id, int attempts, DateTimeOffset nextAttemptAt, string lastError, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("reschedule a delivery", RescheduleSql,
-            parameters => parameters.With(id).With(attempts).With(nextAttemptAt.UnixMs()).With(lastError), cancellationToken);
+            parameters => parameters.With(id).With(attempts).With(nextAttemptAt.ToUnixMs()).With(lastError), cancellationToken);
 
     public Task DeadLetterAsync(string id, int attempts, string reason, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("dead-letter a delivery", DeadLetterSql,
@@ -92,16 +89,4 @@ internal sealed partial class PostgreSqlOutboxStore(PostgreSqlDatabase database,
 
     public async Task<bool> RetryDeadLetterAsync(string id, CancellationToken cancellationToken = default) =>
         await database.ExecuteAsync("retry a dead letter", RetrySql, parameters => parameters.With(id).With(time.NowMs()), cancellationToken) == 1;
-
-    private static OutboxEntry ReadEntry(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.IsDBNull(3) ? null : reader.GetString(3),
-        reader.GetString(4),
-        NpgsqlParameters.FromUnixMs(reader.GetInt64(5)),
-        NpgsqlParameters.FromUnixMs(reader.GetInt64(6)),
-        reader.GetInt32(7),
-        NpgsqlParameters.FromUnixMs(reader.GetInt64(8)),
-        reader.IsDBNull(9) ? null : reader.GetString(9));
 }

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Npgsql;
 
 namespace LogoutEnricher.Storage.PostgreSql;
@@ -30,7 +31,7 @@ internal sealed class PostgreSqlReplayCache(PostgreSqlDatabase database, TimePro
 
     public async Task<bool> TryAddAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
         await database.ExecuteAsync("record a token in the replay cache", TryAddSql,
-            parameters => parameters.With(issuer).With(jti).With(time.NowMs()).With(expiresAt.UnixMs()), cancellationToken) == 1;
+            parameters => parameters.With(issuer).With(jti).With(time.NowMs()).With(expiresAt.ToUnixMs()), cancellationToken) == 1;
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         PostgreSqlBatchDelete.RunAsync(database, PurgeSql, now, "purge the replay cache", cancellationToken);

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Npgsql;
 
 namespace LogoutEnricher.Storage.PostgreSql;
@@ -36,27 +37,6 @@ internal sealed partial class PostgreSqlSessionStore
             await using var command = new NpgsqlCommand(sql, connection);
             command.Parameters.With(issuer).With(clientId).With(third).With(time.NowMs());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var mappings = new List<SessionMapping>();
-            List<AppSession>? appSessions = null;
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var sid = reader.GetString(0);
-                if (appSessions is null || mappings[^1].Key.Sid != sid)
-                {
-                    appSessions = [];
-                    mappings.Add(new SessionMapping(
-                        new SessionKey(issuer, clientId, sid),
-                        reader.IsDBNull(1) ? null : reader.GetString(1),
-                        appSessions,
-                        NpgsqlParameters.FromUnixMs(reader.GetInt64(2))));
-                }
-
-                if (!reader.IsDBNull(3))
-                {
-                    appSessions.Add(new AppSession(reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-                }
-            }
-
-            return mappings;
+            return await DbRows.SessionMappingsAsync(reader, issuer, clientId, cancellationToken);
         }, cancellationToken);
 }

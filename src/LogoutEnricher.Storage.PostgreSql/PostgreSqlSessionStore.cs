@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Npgsql;
 using NpgsqlTypes;
 using static LogoutEnricher.Storage.PostgreSql.NpgsqlParameters;
@@ -61,7 +62,7 @@ internal sealed partial class PostgreSqlSessionStore(PostgreSqlDatabase database
             [
                 .. KeyParameters(key),
                 new NpgsqlParameter { Value = (object?)subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                Value(expiresAt.UnixMs()),
+                Value(expiresAt.ToUnixMs()),
                 Value(unique.Select(s => s.Handle).ToArray()),
                 Value(unique.Select(s => s.ProtectedId).ToArray()),
                 Value(unique.Select(s => s.Host).ToArray()),

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Npgsql;
 
 namespace LogoutEnricher.Storage.PostgreSql;
@@ -5,9 +6,7 @@ namespace LogoutEnricher.Storage.PostgreSql;
 /// <summary>Signing keys in the <c>signing_keys</c> table.</summary>
 internal sealed class PostgreSqlSigningKeyStore(PostgreSqlDatabase database) : ISigningKeyStore
 {
-    private const string SelectAllSql = """
-        SELECT kid, alg, protected_private_key, created_at, activates_at, retires_at FROM signing_keys ORDER BY activates_at, kid;
-        """;
+    private const string SelectAllSql = $"SELECT {DbRows.SigningKeyColumns} FROM signing_keys ORDER BY activates_at, kid;";
 
     private const string InsertSql = """
         INSERT INTO signing_keys (kid, alg, protected_private_key, created_at, activates_at, retires_at)
@@ -19,19 +18,7 @@ internal sealed class PostgreSqlSigningKeyStore(PostgreSqlDatabase database) : I
         {
             await using var command = new NpgsqlCommand(SelectAllSql, connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var keys = new List<StoredSigningKey>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                keys.Add(new StoredSigningKey(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    NpgsqlParameters.FromUnixMs(reader.GetInt64(3)),
-                    NpgsqlParameters.FromUnixMs(reader.GetInt64(4)),
-                    reader.IsDBNull(5) ? null : NpgsqlParameters.FromUnixMs(reader.GetInt64(5))));
-            }
-
-            return keys;
+            return await DbRows.ReadAllAsync(reader, DbRows.SigningKey, cancellationToken);
         }, cancellationToken);
 
     public async Task<bool> TryAddAsync(StoredSigningKey key, CancellationToken cancellationToken = default)
@@ -39,12 +26,12 @@ internal sealed class PostgreSqlSigningKeyStore(PostgreSqlDatabase database) : I
         ArgumentNullException.ThrowIfNull(key);
         return await database.ExecuteAsync("add a signing key", InsertSql, parameters => parameters
             .With(key.KeyId).With(key.Algorithm).With(key.ProtectedPrivateKey)
-            .With(key.CreatedAt.UnixMs()).With(key.ActivatesAt.UnixMs()).With(key.RetiresAt?.UnixMs()), cancellationToken) == 1;
+            .With(key.CreatedAt.ToUnixMs()).With(key.ActivatesAt.ToUnixMs()).With(key.RetiresAt?.ToUnixMs()), cancellationToken) == 1;
     }
 
     public Task RetireAsync(string keyId, DateTimeOffset retiresAt, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("retire a signing key", "UPDATE signing_keys SET retires_at = $2 WHERE kid = $1;",
-            parameters => parameters.With(keyId).With(retiresAt.UnixMs()), cancellationToken);
+            parameters => parameters.With(keyId).With(retiresAt.ToUnixMs()), cancellationToken);
 
     public Task RemoveAsync(string keyId, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("remove a signing key", "DELETE FROM signing_keys WHERE kid = $1;",

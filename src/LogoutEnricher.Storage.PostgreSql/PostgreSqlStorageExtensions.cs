@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public static class PostgreSqlStorageExtensions
         services.TryAddSingleton<ISigningKeyStore, PostgreSqlSigningKeyStore>();
         services.TryAddSingleton<IOutboxStore, PostgreSqlOutboxStore>();
         services.TryAddSingleton<IStorageHealth, PostgreSqlStorageHealth>();
-        services.AddHostedService<PostgreSqlMigrationHostedService>();
+        services.AddStorageInitializer<PostgreSqlStorageInitializer>();
         return services;
     }
 }

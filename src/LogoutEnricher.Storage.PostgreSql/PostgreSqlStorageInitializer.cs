@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Migrations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace LogoutEnricher.Storage.PostgreSql;
 /// service that calls it before the host serves; call it yourself only when the stores are used without a host.
 /// Safe to call more than once and from several replicas at a time.
 /// </summary>
-public sealed class PostgreSqlStorageInitializer
+public sealed class PostgreSqlStorageInitializer : IStorageInitializer
 {
     private const string IsAppliedSql = "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1);";
 
@@ -24,6 +25,9 @@ public sealed class PostgreSqlStorageInitializer
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>The embedded <c>Migrations/NNN_name.sql</c> scripts of this backend, in version order.</summary>
+    internal static IReadOnlyList<EmbeddedMigration> Migrations { get; } = EmbeddedMigrations.Load(typeof(PostgreSqlStorageInitializer).Assembly);
 
     /// <summary>
     /// Applies every embedded migration not yet recorded in <c>schema_migrations</c>, each in its own transaction,
@@ -45,7 +49,7 @@ public sealed class PostgreSqlStorageInitializer
                         applied_at bigint NOT NULL
                     );
                     """, cancellationToken);
-                foreach (var migration in PostgreSqlMigrations.All)
+                foreach (var migration in Migrations)
                 {
                     await ApplyAsync(connection, migration, cancellationToken);
                 }
@@ -56,7 +60,7 @@ public sealed class PostgreSqlStorageInitializer
             }
         }, cancellationToken);
 
-    private async Task ApplyAsync(NpgsqlConnection connection, PostgreSqlMigration migration, CancellationToken cancellationToken)
+    private async Task ApplyAsync(NpgsqlConnection connection, EmbeddedMigration migration, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var check = new NpgsqlCommand(IsAppliedSql, connection, transaction))

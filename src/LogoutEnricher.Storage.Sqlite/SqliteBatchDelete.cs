@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace LogoutEnricher.Storage.Sqlite;

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace LogoutEnricher.Storage.Sqlite;
@@ -38,13 +39,7 @@ internal sealed partial class SqliteOutboxStore
             command.CommandText = ListDeadSql;
             command.Parameters.AddWithValue("$max", maxCount);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var dead = new List<DeadLetter>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                dead.Add(new DeadLetter(ReadEntry(reader), reader.GetString(10), UnixTime.FromUnixMs(reader.GetInt64(11))));
-            }
-
-            return dead;
+            return await DbRows.ReadAllAsync(reader, DbRows.DeadLetter, cancellationToken);
         }
         catch (SqliteException ex)
         {
@@ -68,28 +63,4 @@ internal sealed partial class SqliteOutboxStore
             throw SqliteFailure.Wrap("count the outbox", ex);
         }
     }
-
-    private static async Task<List<OutboxEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<OutboxEntry>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(ReadEntry(reader));
-        }
-
-        return entries;
-    }
-
-    private static OutboxEntry ReadEntry(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.IsDBNull(3) ? null : reader.GetString(3),
-        reader.GetString(4),
-        UnixTime.FromUnixMs(reader.GetInt64(5)),
-        UnixTime.FromUnixMs(reader.GetInt64(6)),
-        reader.GetInt32(7),
-        UnixTime.FromUnixMs(reader.GetInt64(8)),
-        reader.IsDBNull(9) ? null : reader.GetString(9));
 }

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace LogoutEnricher.Storage.Sqlite;
@@ -5,7 +6,7 @@ namespace LogoutEnricher.Storage.Sqlite;
 /// <summary>The delivery outbox in the <c>outbox</c> table; reads and dead letters are in the other part.</summary>
 internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connections, TimeProvider time) : IOutboxStore
 {
-    private const string Columns = "id, issuer, client_id, host, payload, created_at, expires_at, attempts, next_attempt_at, last_error";
+    private const string Columns = DbRows.OutboxColumns;
 
     private const string InsertSql = """
         INSERT INTO outbox (id, issuer, client_id, host, payload, created_at, expires_at, attempts, next_attempt_at, last_error)
@@ -74,7 +75,8 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
             command.Parameters.AddWithValue("$now", now.ToUnixMs());
             command.Parameters.AddWithValue("$until", (now + leaseDuration).ToUnixMs());
             command.Parameters.AddWithValue("$max", maxCount);
-            var entries = await ReadEntriesAsync(command, cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var entries = await DbRows.ReadAllAsync(reader, DbRows.OutboxEntry, cancellationToken);
             // Note: RETURNING yields rows in no defined order; the contract is oldest due first.
             return [.. entries.OrderBy(e => e.NextAttemptAt).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)];
         }

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace LogoutEnricher.Storage.Sqlite;
@@ -60,31 +61,7 @@ internal sealed partial class SqliteSessionStore
     /// <summary>Folds the joined rows, ordered by sid, into one mapping per sid.</summary>
     private static async Task<List<SessionMapping>> ReadMappingsAsync(SqliteCommand command, string issuer, string clientId, CancellationToken cancellationToken)
     {
-        var mappings = new List<SessionMapping>();
-        List<AppSession>? appSessions = null;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var sid = reader.GetString(0);
-            if (appSessions is null || mappings[^1].Key.Sid != sid)
-            {
-                appSessions = [];
-                mappings.Add(new SessionMapping(
-                    new SessionKey(issuer, clientId, sid),
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    appSessions,
-                    UnixTime.FromUnixMs(reader.GetInt64(2))));
-            }
-
-            if (!reader.IsDBNull(3))
-            {
-                appSessions.Add(new AppSession(
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5)));
-            }
-        }
-
-        return mappings;
+        return await DbRows.SessionMappingsAsync(reader, issuer, clientId, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace LogoutEnricher.Storage.Sqlite;
@@ -5,10 +6,7 @@ namespace LogoutEnricher.Storage.Sqlite;
 /// <summary>Signing keys in the <c>signing_keys</c> table.</summary>
 internal sealed class SqliteSigningKeyStore(SqliteConnectionFactory connections) : ISigningKeyStore
 {
-    private const string SelectAllSql = """
-        SELECT kid, alg, protected_private_key, created_at, activates_at, retires_at
-        FROM signing_keys ORDER BY activates_at, kid;
-        """;
+    private const string SelectAllSql = $"SELECT {DbRows.SigningKeyColumns} FROM signing_keys ORDER BY activates_at, kid;";
 
     private const string InsertSql = """
         INSERT INTO signing_keys (kid, alg, protected_private_key, created_at, activates_at, retires_at)
@@ -28,19 +26,7 @@ internal sealed class SqliteSigningKeyStore(SqliteConnectionFactory connections)
             await using var command = connection.CreateCommand();
             command.CommandText = SelectAllSql;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var keys = new List<StoredSigningKey>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                keys.Add(new StoredSigningKey(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    UnixTime.FromUnixMs(reader.GetInt64(3)),
-                    UnixTime.FromUnixMs(reader.GetInt64(4)),
-                    reader.IsDBNull(5) ? null : UnixTime.FromUnixMs(reader.GetInt64(5))));
-            }
-
-            return keys;
+            return await DbRows.ReadAllAsync(reader, DbRows.SigningKey, cancellationToken);
         }
         catch (SqliteException ex)
         {

@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -41,7 +42,7 @@ public static class SqliteStorageExtensions
         services.TryAddSingleton<ISigningKeyStore, SqliteSigningKeyStore>();
         services.TryAddSingleton<IStorageHealth, SqliteStorageHealth>();
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
-        services.AddHostedService<SqliteMigrationHostedService>();
+        services.AddStorageInitializer<SqliteStorageInitializer>();
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using LogoutEnricher.Storage.Migrations;
+using LogoutEnricher.Storage.Relational;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +10,7 @@ namespace LogoutEnricher.Storage.Sqlite;
 /// service that calls it before the host starts serving; call it yourself only when the stores are used without a
 /// host (tools, tests). Safe to call more than once and from several processes at a time.
 /// </summary>
-public sealed class SqliteStorageInitializer
+public sealed class SqliteStorageInitializer : IStorageInitializer
 {
     private const string CreateHistorySql = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -33,6 +35,9 @@ public sealed class SqliteStorageInitializer
         _logger = logger;
     }
 
+    /// <summary>The embedded <c>Migrations/NNN_name.sql</c> scripts of this backend, in version order.</summary>
+    internal static IReadOnlyList<EmbeddedMigration> Migrations { get; } = EmbeddedMigrations.Load(typeof(SqliteStorageInitializer).Assembly);
+
     /// <summary>
     /// Applies every embedded migration not yet recorded in <c>schema_migrations</c>, each in its own transaction.
     /// Throws <see cref="StorageUnavailableException"/> when the database cannot be opened or a script fails.
@@ -48,7 +53,7 @@ public sealed class SqliteStorageInitializer
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            foreach (var migration in SqliteMigrations.All)
+            foreach (var migration in Migrations)
             {
                 await ApplyAsync(connection, migration, cancellationToken);
             }
@@ -59,7 +64,7 @@ public sealed class SqliteStorageInitializer
         }
     }
 
-    private async Task ApplyAsync(SqliteConnection connection, SqliteMigration migration, CancellationToken cancellationToken)
+    private async Task ApplyAsync(SqliteConnection connection, EmbeddedMigration migration, CancellationToken cancellationToken)
     {
         // Note: the check runs inside the write transaction, so two processes starting together apply a script once.
         await using var transaction = connection.BeginTransaction();

@@ -17,7 +17,7 @@ public sealed partial class PostgreSqlStorageTests
             await replica.Services.Sessions.FindAsync(The.Key, Ct);
         }
 
-        Assert.Equal([.. PostgreSqlMigrations.All.Select(m => (long)m.Version)], await QueryAsync("SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([.. PostgreSqlStorageInitializer.Migrations.Select(m => (long)m.Version)], await QueryAsync("SELECT version FROM schema_migrations ORDER BY version;"));
     }
 
     [Fact]

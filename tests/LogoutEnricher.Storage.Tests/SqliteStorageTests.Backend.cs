@@ -87,6 +87,32 @@ public sealed partial class SqliteStorageTests
         Assert.True(File.Exists(Path.Combine(_directory, "data", "hosted.db")));
     }
 
+    [Fact]
+    public async Task AddSqliteStorage_HostedServiceRegisteredEarlier_WritesInItsStartAsync()
+    {
+        // Note: the worker is registered before the storage, so only the initializer running in StartingAsync (before
+        // every StartAsync) lets its write find the tables.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.Services.AddHostedService<WriteOnStart>();
+        builder.Services.AddSqliteStorage(options => options.Path = "early.db");
+        using var host = builder.Build();
+
+        await host.StartAsync(Ct);
+        var found = await host.Services.GetRequiredService<ISessionStore>().FindAsync(The.KeyOfOtherSid, Ct);
+        await host.StopAsync(Ct);
+
+        Assert.Equal([The.AppSession], found!.AppSessions);
+    }
+
+    private sealed class WriteOnStart(ISessionStore sessions) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            sessions.AddAsync(The.KeyOfOtherSid, The.Subject, [The.AppSession], The.ExpiresAt, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private async Task<List<long>> QueryAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");

@@ -1,32 +1,34 @@
 using System.Globalization;
+using System.Reflection;
 
-namespace LogoutEnricher.Storage.Sqlite;
+namespace LogoutEnricher.Storage.Migrations;
 
-/// <summary>One numbered schema script embedded in this assembly.</summary>
-internal sealed record SqliteMigration(int Version, string Name, string Sql);
+/// <summary>One numbered schema script embedded in a backend assembly.</summary>
+internal sealed record EmbeddedMigration(int Version, string Name, string Sql);
 
 /// <summary>
-/// Reads the embedded <c>Migrations/NNN_name.sql</c> scripts in version order. Scripts are never edited once
-/// released: a schema change is a new, higher-numbered file.
+/// Reads a backend's embedded <c>Migrations/NNN_name.sql</c> scripts (the project gives them that logical name) in
+/// version order. Scripts are never edited once released: a schema change is a new, higher-numbered file.
 /// </summary>
-internal static class SqliteMigrations
+internal static class EmbeddedMigrations
 {
     private const string Prefix = "Migrations/";
 
-    public static IReadOnlyList<SqliteMigration> All { get; } = Load();
+    private const string Suffix = ".sql";
 
-    private static List<SqliteMigration> Load()
+    /// <summary>Throws <see cref="InvalidOperationException"/> when a script is misnamed or two share a version.</summary>
+    public static IReadOnlyList<EmbeddedMigration> Load(Assembly assembly)
     {
-        var assembly = typeof(SqliteMigrations).Assembly;
-        var migrations = new List<SqliteMigration>();
+        ArgumentNullException.ThrowIfNull(assembly);
+        var migrations = new List<EmbeddedMigration>();
         foreach (var resource in assembly.GetManifestResourceNames())
         {
-            if (!resource.StartsWith(Prefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
+            if (!resource.StartsWith(Prefix, StringComparison.Ordinal) || !resource.EndsWith(Suffix, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var name = resource[Prefix.Length..^".sql".Length];
+            var name = resource[Prefix.Length..^Suffix.Length];
             var separator = name.IndexOf('_', StringComparison.Ordinal);
             if (separator <= 0 || !int.TryParse(name.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
@@ -35,7 +37,7 @@ internal static class SqliteMigrations
 
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
-            migrations.Add(new SqliteMigration(version, name, reader.ReadToEnd()));
+            migrations.Add(new EmbeddedMigration(version, name, reader.ReadToEnd()));
         }
 
         migrations.Sort((left, right) => left.Version.CompareTo(right.Version));

@@ -1,6 +1,9 @@
-namespace LogoutEnricher.Storage.Sqlite;
+namespace LogoutEnricher.Storage.Relational;
 
-/// <summary>Times are stored as unix milliseconds, so that comparisons and the expiry indexes are plain integers.</summary>
+/// <summary>
+/// The relational backends store instants as unix milliseconds (SQLite INTEGER, PostgreSQL bigint), so that
+/// comparisons and the expiry indexes are plain integers.
+/// </summary>
 internal static class UnixTime
 {
     public static long ToUnixMs(this DateTimeOffset value) => value.ToUnixTimeMilliseconds();
