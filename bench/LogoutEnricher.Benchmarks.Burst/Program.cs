@@ -29,6 +29,8 @@ var environment = new Dictionary<string, string>
     ["LogoutEnricher__Storage__Sqlite__Path"] = database,
     ["LogoutEnricher__Delivery__Mode"] = "Queued",
     ["LogoutEnricher__Delivery__InitialBackoff"] = "00:00:00.100",
+    // The burst measures the outbox at saturation, not the rate limiter in front of it.
+    ["LogoutEnricher__RateLimiting__Logout__PermitsPerSecond"] = "0",
     ["LogoutEnricher__Delivery__MaxBackoff"] = "00:00:02",
     // Note: per-logout information logs would measure the console, not the sidecar.
     ["Serilog__MinimumLevel__Default"] = "Warning",

@@ -5,8 +5,11 @@ public sealed class RateLimitingOptions
 {
     public const string SectionName = "LogoutEnricher:RateLimiting";
 
-    /// <summary>The back-channel logout receiver. Default: 50 per second, bursts of 100.</summary>
-    public RouteRateLimit Logout { get; init; } = new() { PermitsPerSecond = 50, Burst = 100 };
+    /// <summary>
+    /// The back-channel logout receiver. Default: 1000 per second, bursts of 2000: far above what one Keycloak sends
+    /// (one synchronous POST per client session), far below what a flood of forged tokens would cost in signature checks.
+    /// </summary>
+    public RouteRateLimit Logout { get; init; } = new() { PermitsPerSecond = 1000, Burst = 2000 };
 
     /// <summary>The token endpoint proxy. Default: off (0), since every login passes through it.</summary>
     public RouteRateLimit Capture { get; init; } = new() { PermitsPerSecond = 0, Burst = 0 };

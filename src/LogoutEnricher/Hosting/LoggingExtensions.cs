@@ -12,6 +12,8 @@ public static class LoggingExtensions
     /// </summary>
     public static WebApplicationBuilder AddLogoutEnricherLogging(this WebApplicationBuilder builder)
     {
+        // Note: preserveStaticLogger keeps each host's pipeline its own; without it every host in a process (tests,
+        // benchmarks) would write through the last-created global Log.Logger.
         builder.Services.AddSerilog((services, logger) =>
         {
             logger.MinimumLevel.Information()
@@ -29,7 +31,7 @@ public static class LoggingExtensions
             {
                 logger.WriteTo.Console();
             }
-        });
+        }, preserveStaticLogger: true);
         return builder;
     }
 }
