@@ -46,6 +46,9 @@ internal sealed class FakeApplication : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedLogout> Received { get; } = new();
 
+    /// <summary>The W3C <c>traceparent</c> header of each logout request, as it arrived.</summary>
+    public ConcurrentQueue<string> Traceparents { get; } = new();
+
     /// <summary>Every app session id named in a valid token received so far, duplicates included.</summary>
     public IEnumerable<string> ReceivedIds => Received.Where(r => r.Valid).SelectMany(r => r.AdapterSessionIds);
 
@@ -112,6 +115,7 @@ internal sealed class FakeApplication : IAsyncDisposable
             await Task.Delay(Delay);
         }
 
+        Traceparents.Enqueue(context.Request.Headers.TraceParent.ToString());
         Received.Enqueue(new ReceivedLogout(result.IsValid, result.Exception?.Message, new JsonWebToken(token), at));
         if (RetryAfterSeconds is { } seconds)
         {

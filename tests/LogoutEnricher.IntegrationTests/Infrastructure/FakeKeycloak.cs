@@ -44,6 +44,9 @@ internal sealed class FakeKeycloak : IAsyncDisposable
     /// <summary>The forms the token endpoint received, as it received them.</summary>
     public ConcurrentQueue<Dictionary<string, string>> TokenRequests { get; } = new();
 
+    /// <summary>The W3C <c>traceparent</c> header of each token request, as it arrived.</summary>
+    public ConcurrentQueue<string> TokenRequestTraceparents { get; } = new();
+
     public static async Task<FakeKeycloak> StartAsync()
     {
         var signing = RSA.Create(2048);
@@ -120,6 +123,7 @@ internal sealed class FakeKeycloak : IAsyncDisposable
     {
         var form = (await context.Request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString());
         TokenRequests.Enqueue(form);
+        TokenRequestTraceparents.Enqueue(context.Request.Headers.TraceParent.ToString());
         var grantKey = form.GetValueOrDefault("grant_type") switch
         {
             "authorization_code" => form.GetValueOrDefault("code"),
