@@ -41,6 +41,9 @@ internal sealed class FakeKeycloak : IAsyncDisposable
 
     public int JwksRequests;
 
+    /// <summary>False makes the JWKS endpoint answer 503, as a Keycloak that is restarting does.</summary>
+    public bool JwksAvailable { get; set; } = true;
+
     /// <summary>The forms the token endpoint received, as it received them.</summary>
     public ConcurrentQueue<Dictionary<string, string>> TokenRequests { get; } = new();
 
@@ -58,6 +61,11 @@ internal sealed class FakeKeycloak : IAsyncDisposable
             app.MapGet($"/realms/{The.Realm}/protocol/openid-connect/certs", () =>
             {
                 Interlocked.Increment(ref keycloak!.JwksRequests);
+                if (!keycloak.JwksAvailable)
+                {
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                }
+
                 return Results.Text(keycloak.Jwks(), "application/json");
             });
             app.MapPost($"/realms/{The.Realm}/protocol/openid-connect/token", (Func<HttpContext, Task<IResult>>)(context => keycloak!.TokenAsync(context)));

@@ -1,0 +1,48 @@
+using System.Net;
+using LogoutEnricher.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LogoutEnricher.IntegrationTests;
+
+public sealed class ProviderKeyCacheTests
+{
+    [Fact]
+    public async Task Logout_JwksUnreachableWhenTheCacheExpires_IsVerifiedWithTheCachedKeys()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var env = await TestEnvironment.StartAsync(services: services => services.AddSingleton<TimeProvider>(time));
+        using (var warmUp = await env.SendLogoutAsync(TokenAt(env, time, "warm-up")))
+        {
+            Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode);
+        }
+
+        env.Keycloak.JwksAvailable = false;
+        var requestsBefore = env.Keycloak.JwksRequests;
+        time.Advance(TimeSpan.FromHours(2));
+        using var response = await env.SendLogoutAsync(TokenAt(env, time, The.Sid));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(env.Keycloak.JwksRequests > requestsBefore, "the expired cache should have tried a refresh");
+        Assert.Equal(2, env.App.Received.Count);
+    }
+
+    [Fact]
+    public async Task Logout_ProviderUnreachableAndNothingCached_Returns400TemporarilyUnavailable()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings =>
+            settings["LogoutEnricher:Issuers:demo:MetadataAddress"] = "http://127.0.0.1:9/.well-known/openid-configuration");
+
+        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+
+        await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "temporarily_unavailable");
+        Assert.Empty(env.App.Received);
+    }
+
+    /// <summary>A logout token issued at the fake clock's now.</summary>
+    private static string TokenAt(TestEnvironment env, TimeProvider time, string sid)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        return env.Keycloak.LogoutToken(sid: sid).With(t => (t.Claims["iat"], t.Claims["exp"]) = (now, now + 120)).Sign();
+    }
+}
