@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Smoke run of the performance harness, so that it keeps compiling and working: the load harness in --quick mode
+# (a few hundred requests per scenario, ~15 s; fails on any rejected or undelivered request) and the micro-benchmarks
+# once each in BenchmarkDotNet's Dry job, in process. Figures of a smoke run mean nothing. Expects the Release build of .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dotnet bench/LogoutEnricher.Benchmarks.Load/bin/Release/net10.0/LogoutEnricher.Benchmarks.Load.dll --quick
+cd bench/LogoutEnricher.Benchmarks
+out=$(dotnet bin/Release/net10.0/LogoutEnricher.Benchmarks.dll --filter '*' --job Dry --inProcess 2>&1) || { echo "$out" | tail -40; exit 1; }
+echo "$out" | grep -E '^\|' || true
+# BenchmarkDotNet exits 0 even when a benchmark threw; its summary says so.
+if echo "$out" | grep -qE 'Exception|benchmarks? failed|NA \|'; then
+  echo "$out" | grep -E -B2 -A10 'Exception' | head -60
+  echo "a micro-benchmark failed" >&2
+  exit 1
+fi
