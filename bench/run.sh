@@ -20,6 +20,6 @@ fi
 if [ "$what" = "all" ] || [ "$what" = "micro" ]; then
   micro=("$@")
   [ "$what" = "all" ] && micro=()
-  [ ${#micro[@]} -eq 0 ] && micro=(--filter '*' --job short)
+  [ ${#micro[@]} -eq 0 ] && micro=(--filter '*' --job short --inProcess)
   (cd bench/LogoutEnricher.Benchmarks && dotnet bin/Release/net10.0/LogoutEnricher.Benchmarks.dll "${micro[@]}")
 fi

@@ -8,9 +8,10 @@ dotnet bench/LogoutEnricher.Benchmarks.Load/bin/Release/net10.0/LogoutEnricher.B
 cd bench/LogoutEnricher.Benchmarks
 out=$(dotnet bin/Release/net10.0/LogoutEnricher.Benchmarks.dll --filter '*' --job Dry --inProcess 2>&1) || { echo "$out" | tail -40; exit 1; }
 echo "$out" | grep -E '^\|' || true
-# BenchmarkDotNet exits 0 even when a benchmark threw; its summary says so.
-if echo "$out" | grep -qE 'Exception|benchmarks? failed|NA \|'; then
-  echo "$out" | grep -E -B2 -A10 'Exception' | head -60
+# BenchmarkDotNet may exit 0 when a benchmark threw; its summary then shows NA as the Mean (the Dry job's Error is
+# always NA, so a failed row is the one with NA in both).
+if echo "$out" | grep -qE '\|\s+NA \|\s+NA \||// ERROR'; then
+  echo "$out" | grep -E -A10 '// ERROR|Exception:' | head -60
   echo "a micro-benchmark failed" >&2
   exit 1
 fi
