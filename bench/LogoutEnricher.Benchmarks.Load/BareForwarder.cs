@@ -29,7 +29,8 @@ internal sealed class BareForwarder : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<BareForwarder> StartAsync(Uri upstream)
+    /// <param name="runtimeEnvironment">Runtime settings (GC, thread pool) to run with, the same as LogoutEnricher's.</param>
+    public static async Task<BareForwarder> StartAsync(Uri upstream, IReadOnlyDictionary<string, string> runtimeEnvironment)
     {
         int port;
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -43,6 +44,13 @@ internal sealed class BareForwarder : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
         };
+        // Note: LogoutEnricher is a web project and runs with the server GC; so does the reference, unless told otherwise.
+        start.Environment["DOTNET_gcServer"] = "1";
+        foreach (var (name, value) in runtimeEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient { BaseAddress = baseUrl };

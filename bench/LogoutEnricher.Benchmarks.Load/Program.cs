@@ -20,13 +20,17 @@ var seconds = Option("--seconds", quick ? 1 : 10);
 var requests = Option("--requests", quick ? 200 : 3000);
 var concurrency = Option("--concurrency", 32);
 var atRate = rate * seconds;
+// Runtime settings tried on both LogoutEnricher and the bare forwarder, e.g. --runtime-env DOTNET_gcServer=0.
+var runtimeEnv = args.Select((a, i) => (a, i)).Where(p => p.a == "--runtime-env" && p.i + 1 < args.Length)
+    .Select(p => args[p.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
 const string ClientId = "app-1";
 
 Console.WriteLine(Invariant($"machine: {Environment.ProcessorCount} CPUs, {CpuModel()}, load average {ProcessReading.LoadAverage()} at start"));
+Console.WriteLine("runtime settings of LogoutEnricher and the bare forwarder: " + (runtimeEnv.Count == 0 ? "as built" : string.Join(", ", runtimeEnv.Select(kv => $"{kv.Key}={kv.Value}"))));
 await using var keycloak = await FakeKeycloak.StartAsync();
 await using var application = await FastApplication.StartAsync();
 await using var upstream = await FastUpstream.StartAsync(keycloak, ClientId);
-await using var bare = await BareForwarder.StartAsync(upstream.BaseUrl);
+await using var bare = await BareForwarder.StartAsync(upstream.BaseUrl, runtimeEnv);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false });
 var scenarios = new Scenarios(http, keycloak, application, ClientId);
 var referenceMs = Reference.VerifyAndSignMs(keycloak.SigningKey, quick ? 200 : 2000);
@@ -35,7 +39,7 @@ Console.WriteLine(Invariant($"reference: one RS256 verify + one RS256 sign = {re
 var data = Directory.CreateTempSubdirectory("logoutenricher-load-").FullName;
 // One key for both runs: the Queued run decrypts the sessions the first run captured.
 var encryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-SidecarProcess Sidecar(string mode) => new(new Dictionary<string, string>
+SidecarProcess Sidecar(string mode) => new(new Dictionary<string, string>(runtimeEnv)
 {
     ["LogoutEnricher__Upstream__BaseUrl"] = upstream.BaseUrl.ToString(),
     ["LogoutEnricher__Issuers__demo__Issuer"] = keycloak.Issuer,
