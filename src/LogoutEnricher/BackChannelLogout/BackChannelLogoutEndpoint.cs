@@ -1,3 +1,4 @@
+using System.Text;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Security;
@@ -82,7 +83,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
             return (null, tooLarge);
         }
 
-        var body = await BodyReader.ReadStringAsync(request.Body, limit, cancellationToken);
+        var body = await BodyReader.ReadAsync(request.Body, limit, cancellationToken);
         if (body is null)
         {
             return (null, tooLarge);
@@ -91,7 +92,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
         Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form;
         try
         {
-            using var reader = new FormReader(body) { ValueCountLimit = 16 };
+            using var reader = new FormReader(Encoding.UTF8.GetString(body)) { ValueCountLimit = 16 };
             form = await reader.ReadFormAsync(cancellationToken);
         }
         catch (InvalidDataException)

@@ -1,15 +1,15 @@
 using System.Buffers;
-using System.Text;
 
 namespace LogoutEnricher.BackChannelLogout;
 
 /// <summary>Reads a request body up to a limit, whatever the framing (Content-Length or chunked).</summary>
 internal static class BodyReader
 {
-    /// <returns>The body decoded as UTF-8, or null when it is longer than <paramref name="limit"/>.</returns>
-    public static async Task<string?> ReadStringAsync(Stream body, int limit, CancellationToken cancellationToken)
+    /// <returns>The body, or null when it is longer than <paramref name="limit"/>.</returns>
+    public static async Task<byte[]?> ReadAsync(Stream body, int limit, CancellationToken cancellationToken)
     {
-        // Note: a pooled buffer; a fresh limit-sized array per logout was the largest allocation of the path.
+        // Note: read into a pooled buffer and copied out at its real size; a fresh limit-sized array per logout was
+        // the largest allocation of the logout path.
         var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
         try
         {
@@ -20,7 +20,7 @@ internal static class BodyReader
                 read += count;
             }
 
-            return read > limit ? null : Encoding.UTF8.GetString(buffer, 0, read);
+            return read > limit ? null : buffer.AsSpan(0, read).ToArray();
         }
         finally
         {
