@@ -25,6 +25,22 @@ public sealed class TokenResponseTests
         Assert.Equal("from-access", TokenResponse.Parse(Encoding.UTF8.GetBytes(accessOnly))!.Sid);
     }
 
+    [Fact]
+    public void Parse_IdTokenWithoutSub_TakesSubjectFromAccessToken()
+    {
+        var json = $$"""{"access_token":"{{Jwt("""{"iss":"i","sub":"from-access"}""")}}","id_token":"{{Jwt("""{"iss":"i","sid":"s"}""")}}"}""";
+
+        Assert.Equal(new TokenResponse("i", "s", "from-access", null), TokenResponse.Parse(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void Parse_IdTokenWithFourParts_IsNotRead()
+    {
+        var json = $$"""{"id_token":"{{Jwt("""{"iss":"i","sid":"s"}""")}}.extra","session_state":"s"}""";
+
+        Assert.Null(TokenResponse.Parse(Encoding.UTF8.GetBytes(json)));
+    }
+
     [Theory]
     [InlineData("""{"access_token":"opaque","session_state":"s"}""")]
     [InlineData("""{"error":"invalid_grant"}""")]

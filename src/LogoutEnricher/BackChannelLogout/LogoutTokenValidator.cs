@@ -30,13 +30,17 @@ internal sealed partial class LogoutTokenValidator(
     /// <param name="routeClientId">The client named in the URL path, which must then be the token's audience.</param>
     public async Task<LogoutTokenValidationResult> ValidateAsync(string token, string? routeClientId, CancellationToken cancellationToken)
     {
-        var parts = token.Split('.');
-        if (parts.Length == 5)
+        // Note: the parts are read in place (no Split): the token is the largest string of the request.
+        var dots = token.AsSpan().Count('.');
+        if (dots == 4)
         {
             return LogoutTokenValidationResult.Reject(RejectionReason.EncryptedToken, "the logout token is a JWE; a signed JWT is required");
         }
 
-        if (parts.Length != 3 || !TryParseObject(parts[0], out var header) || !TryParseObject(parts[1], out var payload))
+        var headerEnd = token.IndexOf('.', StringComparison.Ordinal);
+        var payloadEnd = token.LastIndexOf('.');
+        if (dots != 2 || !TryParseObject(token.AsSpan(0, headerEnd), out var header)
+            || !TryParseObject(token.AsSpan(headerEnd + 1, payloadEnd - headerEnd - 1), out var payload))
         {
             return LogoutTokenValidationResult.Reject(RejectionReason.MalformedToken, "the logout token is not a compact JWS with JSON header and payload");
         }
@@ -56,7 +60,7 @@ internal sealed partial class LogoutTokenValidator(
                 return LogoutTokenValidationResult.Reject(RejectionReason.UnknownIssuer, "iss is missing or not a configured issuer");
             }
 
-            var signatureRejection = await VerifySignatureAsync(issuer, token, parts[2], alg, kid, cancellationToken);
+            var signatureRejection = await VerifySignatureAsync(issuer, token, payloadEnd, alg, kid, cancellationToken);
             if (signatureRejection is { } badSignature)
             {
                 return badSignature;
@@ -90,7 +94,7 @@ internal sealed partial class LogoutTokenValidator(
         || typ.Equals("application/logout+jwt", StringComparison.OrdinalIgnoreCase);
 
     private async Task<LogoutTokenValidationResult?> VerifySignatureAsync(
-        ConfiguredIssuer issuer, string token, string encodedSignature, string alg, string? kid, CancellationToken cancellationToken)
+        ConfiguredIssuer issuer, string token, int signedLength, string alg, string? kid, CancellationToken cancellationToken)
     {
         var candidates = await keys.GetKeysAsync(issuer, kid, cancellationToken);
         if (candidates.Count == 0)
@@ -98,12 +102,11 @@ internal sealed partial class LogoutTokenValidator(
             return LogoutTokenValidationResult.Reject(RejectionReason.UnknownKey, "no signing key of the issuer has this kid");
         }
 
-        if (!TryDecode(encodedSignature, out var signature))
+        if (!TryDecode(token.AsSpan(signedLength + 1), out var signature))
         {
             return LogoutTokenValidationResult.Reject(RejectionReason.InvalidSignature, "the signature does not verify");
         }
 
-        var signedLength = token.Length - encodedSignature.Length - 1;
         var signedBytes = Encoding.ASCII.GetBytes(token, 0, signedLength);
         foreach (var key in candidates)
         {
@@ -142,7 +145,7 @@ internal sealed partial class LogoutTokenValidator(
         }
     }
 
-    private static bool TryParseObject(string segment, out JsonDocument document)
+    private static bool TryParseObject(ReadOnlySpan<char> segment, out JsonDocument document)
     {
         document = null!;
         // Note: invalid UTF-8 inside a JSON string would only throw when the string is read; refuse it here.
@@ -169,7 +172,7 @@ internal sealed partial class LogoutTokenValidator(
         return false;
     }
 
-    private static bool TryDecode(string segment, out byte[] bytes)
+    private static bool TryDecode(ReadOnlySpan<char> segment, out byte[] bytes)
     {
         bytes = [];
         if (segment.Length == 0 || !Base64Url.IsValid(segment))

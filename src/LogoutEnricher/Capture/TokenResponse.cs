@@ -25,16 +25,20 @@ internal sealed record TokenResponse(string Issuer, string Sid, string? Subject,
             }
 
             using var idToken = ReadClaims(root, "id_token");
-            using var accessToken = ReadClaims(root, "access_token");
-            var sid = String(root, "session_state") ?? Claim(idToken, "sid") ?? Claim(accessToken, "sid");
-            var issuer = Claim(idToken, "iss") ?? Claim(accessToken, "iss");
+            var sid = String(root, "session_state") ?? Claim(idToken, "sid");
+            var issuer = Claim(idToken, "iss");
+            var subject = Claim(idToken, "sub");
+            // Note: the access token (the largest part of the answer) is decoded only when the ID token left a gap.
+            using var accessToken = sid is null || issuer is null || subject is null ? ReadClaims(root, "access_token") : null;
+            sid ??= Claim(accessToken, "sid");
+            issuer ??= Claim(accessToken, "iss");
             if (sid is null || issuer is null)
             {
                 return null;
             }
 
             long? refreshExpiresIn = root.TryGetProperty("refresh_expires_in", out var value) && value.TryGetInt64(out var seconds) ? seconds : null;
-            return new TokenResponse(issuer, sid, Claim(idToken, "sub") ?? Claim(accessToken, "sub"), refreshExpiresIn);
+            return new TokenResponse(issuer, sid, subject ?? Claim(accessToken, "sub"), refreshExpiresIn);
         }
         catch (JsonException)
         {
@@ -44,15 +48,25 @@ internal sealed record TokenResponse(string Issuer, string Sid, string? Subject,
 
     private static JsonDocument? ReadClaims(JsonElement root, string name)
     {
-        var parts = String(root, name)?.Split('.');
-        if (parts is not { Length: 3 } || !Base64Url.IsValid(parts[1]))
+        // The payload is the middle of exactly three dot-separated parts; found in place rather than split out.
+        var token = String(root, name).AsSpan();
+        var first = token.IndexOf('.');
+        var payload = first < 0 ? [] : token[(first + 1)..];
+        var second = payload.IndexOf('.');
+        if (second < 0 || payload[(second + 1)..].Contains('.'))
+        {
+            return null;
+        }
+
+        payload = payload[..second];
+        if (!Base64Url.IsValid(payload))
         {
             return null;
         }
 
         try
         {
-            var document = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
+            var document = JsonDocument.Parse(Base64Url.DecodeFromChars(payload));
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
                 return document;

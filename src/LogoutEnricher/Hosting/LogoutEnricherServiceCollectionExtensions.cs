@@ -58,7 +58,10 @@ public static class LogoutEnricherServiceCollectionExtensions
                 UseCookies = false,
                 ConnectTimeout = TimeSpan.FromSeconds(3),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            });
+            })
+            // Note: the factory's logging handlers open a log scope per request even when their level is off; every
+            // delivery outcome is logged by LogoutEnricher's own events.
+            .RemoveAllLoggers();
 
         services.AddHttpForwarder();
         services.AddSingleton<ForwarderHttpClient>();

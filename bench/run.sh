@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command for the performance figures of docs/PERFORMANCE.md, from a fresh clone:
+#   bench/run.sh              load harness (real processes) + micro-benchmarks (BenchmarkDotNet, short job)
+#   bench/run.sh load [...]   load harness only; extra arguments go to it (--rate 500 --seconds 10 --requests 3000 --quick)
+#   bench/run.sh micro [...]  micro-benchmarks only; extra arguments go to BenchmarkDotNet (--filter '*Logout*' --job Dry)
+# Builds Release first. Needs the .NET SDK of global.json and Linux (/proc is read for CPU time and memory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+[ $# -gt 0 ] && shift
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build -c Release bench/LogoutEnricher.Benchmarks.Load/LogoutEnricher.Benchmarks.Load.csproj -v quiet -nologo
+dotnet build -c Release bench/LogoutEnricher.Benchmarks/LogoutEnricher.Benchmarks.csproj -v quiet -nologo
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$what" = "all" ] || [ "$what" = "load" ]; then
+  dotnet bench/LogoutEnricher.Benchmarks.Load/bin/Release/net10.0/LogoutEnricher.Benchmarks.Load.dll "$@"
+fi
+if [ "$what" = "all" ] || [ "$what" = "micro" ]; then
+  micro=("$@")
+  [ "$what" = "all" ] && micro=()
+  [ ${#micro[@]} -eq 0 ] && micro=(--filter '*' --job short --inProcess)
+  (cd bench/LogoutEnricher.Benchmarks && dotnet bin/Release/net10.0/LogoutEnricher.Benchmarks.dll "${micro[@]}")
+fi
