@@ -52,7 +52,10 @@ public sealed class OidcProviderSingleLogoutTests
 
         await laptop.LogOutAsync(environment.First.BaseUrl);
 
-        await Requirement.EventuallyAsync(() => environment.Second.Sessions.Logouts.Count > 0, "the second application received a back-channel logout");
+        // Each application's logout is delivered on its own (queued), so wait for both before looking at either.
+        await Requirement.EventuallyAsync(
+            () => environment.First.Sessions.Logouts.Count > 0 && environment.Second.Sessions.Logouts.Count > 0,
+            "both applications received a back-channel logout");
         Assert.Equal([laptopSecondSession], Assert.Single(environment.Second.Sessions.Logouts).AdapterSessionIds);
         Assert.Equal(phoneSessions.Item1, Assert.Single(environment.First.Sessions.Sessions).Id);
         Assert.Equal(phoneSessions.Item2, Assert.Single(environment.Second.Sessions.Sessions).Id);
