@@ -39,6 +39,29 @@ public sealed class ProviderKeyCacheTests
         Assert.Empty(env.App.Received);
     }
 
+    [Fact]
+    public async Task Readiness_ProviderDownAtStartup_TurnsReadyOnceItAnswersWithoutAnyLogout()
+    {
+        await using var env = await TestEnvironment.StartAsync(keycloak: keycloak => keycloak.JwksAvailable = false);
+        await Task.Delay(300);
+        using (var notReady = await env.Client.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        }
+
+        env.Keycloak.JwksAvailable = true;
+        var ready = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 100 && ready != HttpStatusCode.OK; attempt++)
+        {
+            await Task.Delay(100);
+            using var response = await env.Client.GetAsync("/health/ready");
+            ready = response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, ready);
+        Assert.Empty(env.App.Received);
+    }
+
     /// <summary>A logout token issued at the fake clock's now.</summary>
     private static string TokenAt(TestEnvironment env, TimeProvider time, string sid)
     {

@@ -81,7 +81,7 @@ internal sealed class SidecarServices : IAsyncDisposable
 
         var built = services.BuildServiceProvider();
         await built.GetRequiredService<SigningKeyProvider>().InitializeAsync(CancellationToken.None);
-        await built.GetRequiredService<ProviderKeyCache>().LoadAllAsync(CancellationToken.None);
+        await built.GetRequiredService<ProviderKeyCache>().LoadMissingAsync(CancellationToken.None);
         return new SidecarServices(built, provider, directory);
     }
 

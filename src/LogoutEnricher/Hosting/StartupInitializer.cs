@@ -4,17 +4,63 @@ using LogoutEnricher.Signing;
 namespace LogoutEnricher.Hosting;
 
 /// <summary>
-/// Loads the signing key before the host listens (registered after the storage's own migration service, so the
-/// schema exists), then reads the providers' keys in the background: a provider that is down at startup delays
-/// readiness, not the process.
+/// Loads the signing key before the host listens (the storage's initializer has created the schema by then), then
+/// reads the providers' keys in the background until every issuer's are loaded: a provider that is down at startup
+/// delays readiness, not the process, and readiness follows as soon as the provider answers.
 /// </summary>
-internal sealed class StartupInitializer(SigningKeyProvider signingKeys, ProviderKeyCache providerKeys) : IHostedService
+internal sealed class StartupInitializer(SigningKeyProvider signingKeys, ProviderKeyCache providerKeys, TimeProvider timeProvider) : IHostedService, IDisposable
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await signingKeys.InitializeAsync(cancellationToken);
-        _ = Task.Run(() => providerKeys.LoadAllAsync(CancellationToken.None), CancellationToken.None);
+        _ = Task.Run(() => LoadProviderKeysAsync(_stopping.Token), CancellationToken.None);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Note: a host may stop its services after the container disposed them; the loop is gone by then.
+        return Volatile.Read(ref _disposed) == 0 ? _stopping.CancelAsync() : Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Note: without this loop, keys missing at startup would load only when a logout arrives; behind a load balancer
+    /// that routes only to ready replicas none ever would, and the replica would never become ready.
+    /// </summary>
+    private async Task LoadProviderKeysAsync(CancellationToken stopping)
+    {
+        var delay = FirstRetry;
+        try
+        {
+            while (true)
+            {
+                await providerKeys.LoadMissingAsync(stopping);
+                if (providerKeys.AllLoaded)
+                {
+                    return;
+                }
+
+                await Task.Delay(delay, timeProvider, stopping);
+                delay = delay * 2 < MaxRetry ? delay * 2 : MaxRetry;
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
 }

@@ -95,10 +95,10 @@ internal sealed partial class ProviderKeyCache(
         }
     }
 
-    /// <summary>Loads every issuer's keys; used at startup so that readiness reflects the providers.</summary>
-    public async Task LoadAllAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the keys of every issuer that has none yet; used until all are loaded so that readiness reflects the providers.</summary>
+    public async Task LoadMissingAsync(CancellationToken cancellationToken)
     {
-        foreach (var issuer in registry.Issuers.Values)
+        foreach (var issuer in registry.Issuers.Values.Where(i => !_keys.ContainsKey(i.Issuer)))
         {
             try
             {

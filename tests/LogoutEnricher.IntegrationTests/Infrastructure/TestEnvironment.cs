@@ -46,16 +46,19 @@ internal sealed class TestEnvironment : IAsyncDisposable
     /// <summary>Everything the sidecar logged; scanned for secrets when the environment is disposed.</summary>
     public LogCapture Logs { get; } = new();
 
-    public static async Task<TestEnvironment> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
+    /// <param name="keycloak">Changes the fake provider before LogoutEnricher starts (e.g. to start it as unavailable).</param>
+    public static async Task<TestEnvironment> StartAsync(
+        Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null, Action<FakeKeycloak>? keycloak = null)
     {
-        var keycloak = await FakeKeycloak.StartAsync();
+        var provider = await FakeKeycloak.StartAsync();
+        keycloak?.Invoke(provider);
         var app = await FakeApplication.StartAsync(The.ClientId);
         var otherApp = await FakeApplication.StartAsync(The.OtherClientId);
         var dataDirectory = Directory.CreateTempSubdirectory("logoutenricher-it-").FullName;
         var settings = new Dictionary<string, string?>
         {
-            ["LogoutEnricher:Upstream:BaseUrl"] = keycloak.BaseUrl.ToString(),
-            ["LogoutEnricher:Issuers:demo:Issuer"] = keycloak.Issuer,
+            ["LogoutEnricher:Upstream:BaseUrl"] = provider.BaseUrl.ToString(),
+            ["LogoutEnricher:Issuers:demo:Issuer"] = provider.Issuer,
             [$"LogoutEnricher:Issuers:demo:Clients:{The.ClientId}:LogoutUrl"] = app.LogoutUrl,
             [$"LogoutEnricher:Issuers:demo:Clients:{The.OtherClientId}:LogoutUrl"] = otherApp.LogoutUrl,
             ["LogoutEnricher:Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "logoutenricher.db"),
@@ -65,7 +68,7 @@ internal sealed class TestEnvironment : IAsyncDisposable
             ["LogoutEnricher:Delivery:Mode"] = "Synchronous",
         };
         configure?.Invoke(settings);
-        return new TestEnvironment(keycloak, app, otherApp, dataDirectory, settings, services);
+        return new TestEnvironment(provider, app, otherApp, dataDirectory, settings, services);
     }
 
     /// <summary>Queued mode (the product default) with retry timings small enough for a test.</summary>
