@@ -8,7 +8,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace LogoutEnricher.Capture;
 
 /// <summary>The token request of one exchange, handed from the endpoint to the transformer.</summary>
-internal sealed record CaptureFeature(TokenRequest? Request, Uri? ExactDestination);
+internal sealed record CaptureFeature(TokenRequest? Request, Uri? ExactDestination, IssuerScope Scope);
 
 /// <summary>
 /// Forwards the exchange unchanged and, on a 200, reads the response to record the session before the application
@@ -24,16 +24,24 @@ internal sealed partial class CaptureTransformer(
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        if (httpContext.Features.Get<CaptureFeature>()?.ExactDestination is { } destination)
+        var feature = httpContext.Features.Get<CaptureFeature>();
+        if (feature?.ExactDestination is { } destination)
         {
             proxyRequest.RequestUri = destination;
+        }
+
+        if (feature?.Request is not null)
+        {
+            // Note: a compressed token response could not be read, and its session would go unrecorded; token
+            // responses are small, so ask the provider for identity encoding.
+            proxyRequest.Headers.AcceptEncoding.Clear();
         }
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         var feature = httpContext.Features.Get<CaptureFeature>();
-        if (feature?.Request is { } request && proxyResponse is { StatusCode: System.Net.HttpStatusCode.OK } && !await TryCaptureAsync(request, proxyResponse, cancellationToken))
+        if (feature?.Request is { } request && proxyResponse is { StatusCode: System.Net.HttpStatusCode.OK } && !await TryCaptureAsync(request, feature.Scope, proxyResponse, cancellationToken))
         {
             await OAuthErrors.WriteAsync(httpContext.Response, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
                 "the session could not be recorded for single logout; try again later");
@@ -44,7 +52,7 @@ internal sealed partial class CaptureTransformer(
     }
 
     /// <returns>False only when the response must be withheld (store failure under Reject).</returns>
-    private async Task<bool> TryCaptureAsync(TokenRequest request, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<bool> TryCaptureAsync(TokenRequest request, IssuerScope scope, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         using var activity = LogoutEnricherActivities.StartCapture(request.ClientId);
         var capture = options.Value.Capture;
@@ -61,6 +69,13 @@ internal sealed partial class CaptureTransformer(
         {
             LogNoSessionInResponse(logger, request.ClientId);
             metrics.CaptureCompleted(request.ClientId, "no_session");
+            return true;
+        }
+
+        if (!scope.Allows(parsed.Issuer))
+        {
+            LogIssuerOutOfScope(logger, request.ClientId);
+            metrics.CaptureCompleted(request.ClientId, "issuer_mismatch");
             return true;
         }
 
@@ -82,6 +97,9 @@ internal sealed partial class CaptureTransformer(
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Token response for client {ClientId} names no session and issuer; nothing captured")]
     private static partial void LogNoSessionInResponse(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Token response for client {ClientId} names an issuer that does not belong to the route's provider; nothing captured")]
+    private static partial void LogIssuerOutOfScope(ILogger logger, string clientId);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Capture for client {ClientId} failed, token response {Decision}: {ErrorMessage}")]
     private static partial void LogCaptureFailed(ILogger logger, string clientId, string decision, string errorMessage);

@@ -20,15 +20,16 @@ internal sealed partial class TokenEndpointForwarder(
     ILogger<TokenEndpointForwarder> logger)
 {
     /// <summary>Forwards a token request to <paramref name="destinationPrefix"/> (path kept) or exactly to <paramref name="exactDestination"/>.</summary>
-    public async Task ForwardTokenRequestAsync(HttpContext context, Uri destinationPrefix, Uri? exactDestination)
+    /// <param name="scope">The issuers whose sessions this route may capture.</param>
+    public async Task ForwardTokenRequestAsync(HttpContext context, Uri destinationPrefix, Uri? exactDestination, IssuerScope scope)
     {
         if (await ReadTokenRequestAsync(context.Request) is { } tokenRequest)
         {
-            context.Features.Set(new CaptureFeature(tokenRequest, exactDestination));
+            context.Features.Set(new CaptureFeature(tokenRequest, exactDestination, scope));
         }
         else if (exactDestination is not null)
         {
-            context.Features.Set(new CaptureFeature(null, exactDestination));
+            context.Features.Set(new CaptureFeature(null, exactDestination, scope));
         }
 
         await ForwardAsync(context, destinationPrefix, captureTransformer);

@@ -37,10 +37,10 @@ public static class LogoutEnricherEndpointRouteBuilderExtensions
         if (options.Upstream.BaseUrl is { } upstream)
         {
             var relative = "/" + options.Upstream.RelativePath.Trim('/');
-            endpoints.MapPost(KeycloakTokenPath, (HttpContext context) => forwarder.ForwardTokenRequestAsync(context, upstream, null));
+            endpoints.MapPost(KeycloakTokenPath, (HttpContext context, string realm) => forwarder.ForwardTokenRequestAsync(context, upstream, null, IssuerScope.ForKeycloakRealm(realm)));
             if (relative.Length > 1)
             {
-                endpoints.MapPost(relative + KeycloakTokenPath, (HttpContext context) => forwarder.ForwardTokenRequestAsync(context, upstream, null));
+                endpoints.MapPost(relative + KeycloakTokenPath, (HttpContext context, string realm) => forwarder.ForwardTokenRequestAsync(context, upstream, null, IssuerScope.ForKeycloakRealm(realm)));
             }
 
             if (options.Upstream.FrontDoor)
@@ -52,7 +52,8 @@ public static class LogoutEnricherEndpointRouteBuilderExtensions
         foreach (var issuer in options.Issuers.Values.Where(i => i.TokenEndpoint is not null && !string.IsNullOrEmpty(i.TokenPath)))
         {
             var destination = issuer.TokenEndpoint!;
-            endpoints.MapPost(issuer.TokenPath!, (HttpContext context) => forwarder.ForwardTokenRequestAsync(context, destination, destination));
+            var scope = IssuerScope.ForIssuer(issuer.Issuer);
+            endpoints.MapPost(issuer.TokenPath!, (HttpContext context) => forwarder.ForwardTokenRequestAsync(context, destination, destination, scope));
         }
     }
 }
