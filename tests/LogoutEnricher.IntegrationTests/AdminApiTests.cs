@@ -105,10 +105,12 @@ public sealed class AdminApiTests : IAsyncLifetime
         using var withRole = await SendAsync(env, HttpMethod.Get, MappingsUrl(env), bearer: AccessToken(env, AdminRole));
         using var withoutRole = await SendAsync(env, HttpMethod.Get, MappingsUrl(env), bearer: AccessToken(env, "some-other-role"));
         using var forged = await SendAsync(env, HttpMethod.Get, MappingsUrl(env), bearer: AccessToken(env, AdminRole, RSA.Create(2048)));
+        using var malformed = await SendAsync(env, HttpMethod.Get, MappingsUrl(env), bearer: "a.b.c");
 
         Assert.Equal(HttpStatusCode.OK, withRole.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, withoutRole.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, malformed.StatusCode);
     }
 
     [Fact]

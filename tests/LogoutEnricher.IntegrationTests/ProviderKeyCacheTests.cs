@@ -28,6 +28,26 @@ public sealed class ProviderKeyCacheTests
     }
 
     [Fact]
+    public async Task Logouts_ConcurrentWhenTheCacheExpiresAndJwksIsDown_OneFetchThenCachedKeysForAll()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var env = await TestEnvironment.StartAsync(services: services => services.AddSingleton<TimeProvider>(time));
+        using (var warmUp = await env.SendLogoutAsync(TokenAt(env, time, "warm-up")))
+        {
+            Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode);
+        }
+
+        env.Keycloak.JwksAvailable = false;
+        var requestsBefore = env.Keycloak.JwksRequests;
+        time.Advance(TimeSpan.FromHours(2));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(n => env.SendLogoutAsync(TokenAt(env, time, $"sid-{n}"))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(requestsBefore + 1, env.Keycloak.JwksRequests);
+        Assert.Equal(7, env.App.Received.Count);
+    }
+
+    [Fact]
     public async Task Logout_ProviderUnreachableAndNothingCached_Returns400TemporarilyUnavailable()
     {
         await using var env = await TestEnvironment.StartAsync(settings =>

@@ -72,12 +72,24 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
             return null;
         }
 
-        var kid = handler.ReadJsonWebToken(token).Kid;
+        string? kid;
+        IReadOnlyList<Microsoft.IdentityModel.Tokens.JsonWebKey> signingKeys;
+        try
+        {
+            kid = handler.ReadJsonWebToken(token).Kid;
+            signingKeys = await keys.GetKeysAsync(issuer, string.IsNullOrEmpty(kid) ? null : kid, cancellationToken);
+        }
+        catch (Exception exception) when (exception is ArgumentException or SecurityTokenException or Providers.ProviderUnavailableException)
+        {
+            // A malformed token, or keys that cannot be read now: not authenticated (401), never a 500.
+            return null;
+        }
+
         var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = bearer.Issuer,
             ValidAudience = bearer.Audience,
-            IssuerSigningKeys = await keys.GetKeysAsync(issuer, string.IsNullOrEmpty(kid) ? null : kid, cancellationToken),
+            IssuerSigningKeys = signingKeys,
             ValidAlgorithms = Hosting.SupportedAlgorithms.Asymmetric,
             LifetimeValidator = (notBefore, expires, _, _) => expires is { } exp && exp > timeProvider.GetUtcNow().UtcDateTime
                 && (notBefore is null || notBefore <= timeProvider.GetUtcNow().UtcDateTime.AddMinutes(1)),

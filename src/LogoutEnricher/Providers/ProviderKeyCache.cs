@@ -24,6 +24,7 @@ internal sealed partial class ProviderKeyCache(
     private readonly ConcurrentDictionary<string, IssuerKeys> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshLocks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUnknownKidRefresh = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastFailure = new(StringComparer.Ordinal);
 
     /// <summary>Whether the keys of every configured issuer have been loaded at least once (readiness).</summary>
     public bool AllLoaded => registry.Issuers.Keys.All(_keys.ContainsKey);
@@ -39,13 +40,13 @@ internal sealed partial class ProviderKeyCache(
         var current = _keys.GetValueOrDefault(issuer.Issuer);
         if (current is null)
         {
-            current = await RefreshAsync(issuer, current, force: true, cancellationToken);
+            current = await RefreshAsync(issuer, current, honourFailureBackoff: true, cancellationToken);
         }
         else if (now - current.FetchedAt >= options.Value.Logout.JwksCacheDuration)
         {
             try
             {
-                current = await RefreshAsync(issuer, current, force: true, cancellationToken);
+                current = await RefreshAsync(issuer, current, honourFailureBackoff: true, cancellationToken);
             }
             catch (ProviderUnavailableException exception)
             {
@@ -60,7 +61,7 @@ internal sealed partial class ProviderKeyCache(
             return found;
         }
 
-        current = await RefreshAsync(issuer, current, force: false, cancellationToken);
+        current = await RefreshAsync(issuer, current, honourFailureBackoff: true, cancellationToken);
         return current.Find(kid);
     }
 
@@ -102,7 +103,8 @@ internal sealed partial class ProviderKeyCache(
         {
             try
             {
-                await RefreshAsync(issuer, _keys.GetValueOrDefault(issuer.Issuer), force: true, cancellationToken);
+                // The startup loop has its own backoff.
+                await RefreshAsync(issuer, null, honourFailureBackoff: false, cancellationToken);
             }
             catch (ProviderUnavailableException exception)
             {
@@ -111,17 +113,28 @@ internal sealed partial class ProviderKeyCache(
         }
     }
 
-    private async Task<IssuerKeys> RefreshAsync(ConfiguredIssuer issuer, IssuerKeys? seen, bool force, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the issuer's keys, once for all requests waiting at the same time: a request that waited while another
+    /// refreshed gets that result. After a failed fetch, further fetches wait <see cref="LogoutOptions.JwksRefreshInterval"/>
+    /// (they fail at once instead), so a provider that is down costs each logout no timeout of its own.
+    /// </summary>
+    /// <param name="seen">The keys the caller saw; a newer set in the cache is returned without fetching.</param>
+    private async Task<IssuerKeys> RefreshAsync(ConfiguredIssuer issuer, IssuerKeys? seen, bool honourFailureBackoff, CancellationToken cancellationToken)
     {
         var gate = _refreshLocks.GetOrAdd(issuer.Issuer, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            // Note: another request may have refreshed while this one waited; one fetch serves them all.
             var latest = _keys.GetValueOrDefault(issuer.Issuer);
-            if (latest is not null && !ReferenceEquals(latest, seen) && !force)
+            if (latest is not null && !ReferenceEquals(latest, seen))
             {
                 return latest;
+            }
+
+            var now = timeProvider.GetUtcNow();
+            if (honourFailureBackoff && _lastFailure.TryGetValue(issuer.Issuer, out var failedAt) && now - failedAt < options.Value.Logout.JwksRefreshInterval)
+            {
+                throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read moments ago; not asking again yet");
             }
 
             IssuerKeys keys;
@@ -131,12 +144,14 @@ internal sealed partial class ProviderKeyCache(
             }
             catch (ProviderUnavailableException)
             {
+                _lastFailure[issuer.Issuer] = now;
                 metrics.JwksRefreshed(issuer.Issuer, "failure");
                 throw;
             }
 
-            metrics.JwksRefreshed(issuer.Issuer, "success");
+            _lastFailure.TryRemove(issuer.Issuer, out _);
             _keys[issuer.Issuer] = keys;
+            metrics.JwksRefreshed(issuer.Issuer, "success");
             LogKeysRefreshed(logger, issuer.Issuer, keys.Count);
             return keys;
         }
