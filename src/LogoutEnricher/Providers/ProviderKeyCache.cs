@@ -40,7 +40,9 @@ internal sealed partial class ProviderKeyCache(
         var current = _keys.GetValueOrDefault(issuer.Issuer);
         if (current is null)
         {
-            current = await RefreshAsync(issuer, current, honourFailureBackoff: true, cancellationToken);
+            // Note: nothing to fall back on, so this logout fetches for itself whatever failed before (a pause here
+            // would turn a provider that just came up into lost logouts: providers do not resend).
+            current = await RefreshAsync(issuer, current, honourFailureBackoff: false, cancellationToken);
         }
         else if (now - current.FetchedAt >= options.Value.Logout.JwksCacheDuration)
         {
@@ -61,7 +63,8 @@ internal sealed partial class ProviderKeyCache(
             return found;
         }
 
-        current = await RefreshAsync(issuer, current, honourFailureBackoff: true, cancellationToken);
+        // The unknown-kid throttle above already limits these fetches.
+        current = await RefreshAsync(issuer, current, honourFailureBackoff: false, cancellationToken);
         return current.Find(kid);
     }
 
@@ -115,8 +118,9 @@ internal sealed partial class ProviderKeyCache(
 
     /// <summary>
     /// Fetches the issuer's keys, once for all requests waiting at the same time: a request that waited while another
-    /// refreshed gets that result. After a failed fetch, further fetches wait <see cref="LogoutOptions.JwksRefreshInterval"/>
-    /// (they fail at once instead), so a provider that is down costs each logout no timeout of its own.
+    /// refreshed gets that result. With <paramref name="honourFailureBackoff"/> (expired cache, stale keys to fall back
+    /// on), a fetch that failed less than <see cref="LogoutOptions.JwksRefreshInterval"/> ago is not repeated: a provider
+    /// that is down costs each logout no timeout of its own.
     /// </summary>
     /// <param name="seen">The keys the caller saw; a newer set in the cache is returned without fetching.</param>
     private async Task<IssuerKeys> RefreshAsync(ConfiguredIssuer issuer, IssuerKeys? seen, bool honourFailureBackoff, CancellationToken cancellationToken)
