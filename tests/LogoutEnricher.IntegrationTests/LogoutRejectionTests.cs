@@ -42,6 +42,8 @@ public sealed class LogoutRejectionTests : IAsyncLifetime
         { "UnexpectedHeaderTyp", "InvalidType" },
         { "DuplicateClaim", "MalformedToken" },
         { "JkuPointingElsewhere", "InvalidSignature" },
+        { "SignatureWithUnusedBitsSet", "InvalidSignature" },
+        { "PayloadWithWhitespace", "MalformedToken" },
     };
 
     [Theory]
@@ -253,6 +255,13 @@ public sealed class LogoutRejectionTests : IAsyncLifetime
                 break;
             case "DuplicateClaim":
                 return DuplicateSubClaimToken();
+            case "SignatureWithUnusedBitsSet":
+                // The same signature bytes under another spelling: a 2048-bit signature leaves 4 bits of its last
+                // character unused; setting one must not pass for the original.
+                return FlipUnusedBit(token.Sign());
+            case "PayloadWithWhitespace":
+                var parts = token.Sign().Split('.');
+                return $"{parts[0]}.{parts[1].Insert(4, " ")}.{parts[2]}";
             case "JkuPointingElsewhere":
                 // A token signed by an attacker's key that points at the attacker's JWKS: the header must be ignored.
                 token.Header["jku"] = "http://evil.example/jwks.json";
@@ -264,6 +273,13 @@ public sealed class LogoutRejectionTests : IAsyncLifetime
         }
 
         return token.Sign();
+    }
+
+    private static string FlipUnusedBit(string jwt)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        Assert.Equal(2, jwt.Split('.')[2].Length % 4);
+        return jwt[..^1] + Alphabet[Alphabet.IndexOf(jwt[^1], StringComparison.Ordinal) ^ 1];
     }
 
     private string DuplicateSubClaimToken()

@@ -175,13 +175,48 @@ internal sealed partial class LogoutTokenValidator(
     private static bool TryDecode(ReadOnlySpan<char> segment, out byte[] bytes)
     {
         bytes = [];
-        if (segment.Length == 0 || !Base64Url.IsValid(segment))
+        if (!IsCanonicalBase64Url(segment))
         {
             return false;
         }
 
         bytes = Base64Url.DecodeFromChars(segment);
         return true;
+    }
+
+    /// <summary>
+    /// RFC 7515 §2: base64url without padding or whitespace, and (so that one token has one encoding) the bits of the
+    /// last character that encode nothing must be zero. Otherwise several strings would carry the same signature.
+    /// </summary>
+    private static bool IsCanonicalBase64Url(ReadOnlySpan<char> segment)
+    {
+        if (segment.Length == 0 || segment.Length % 4 == 1)
+        {
+            return false;
+        }
+
+        foreach (var c in segment)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
+            {
+                return false;
+            }
+        }
+
+        var last = segment[^1] switch
+        {
+            >= 'A' and <= 'Z' and var c => c - 'A',
+            >= 'a' and <= 'z' and var c => c - 'a' + 26,
+            >= '0' and <= '9' and var c => c - '0' + 52,
+            '-' => 62,
+            _ => 63,
+        };
+        return (segment.Length % 4) switch
+        {
+            2 => (last & 0x0F) == 0,
+            3 => (last & 0x03) == 0,
+            _ => true,
+        };
     }
 
     private static bool TryGetString(JsonElement element, string name, out string value)
