@@ -114,6 +114,23 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Startup_BearerWithoutRequiredRole_FailsNamingTheKey()
+    {
+        var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var env = await TestEnvironment.StartAsync(settings =>
+            {
+                settings["LogoutEnricher:Admin:Enabled"] = "true";
+                settings["LogoutEnricher:Admin:Bearer:Issuer"] = settings["LogoutEnricher:Issuers:demo:Issuer"];
+                settings["LogoutEnricher:Admin:Bearer:Audience"] = AdminAudience;
+            });
+        });
+
+        var validation = Assert.IsType<Microsoft.Extensions.Options.OptionsValidationException>(exception.GetBaseException());
+        Assert.Contains("LogoutEnricher:Admin:Bearer:RequiredRole", validation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Admin_NotEnabled_Returns404()
     {
         await using var env = await TestEnvironment.StartAsync();

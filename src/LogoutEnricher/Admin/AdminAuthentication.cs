@@ -99,7 +99,7 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
             return null;
         }
 
-        return bearer.RequiredRole is null || HasRole((JsonWebToken)result.SecurityToken, bearer.Audience, bearer.RequiredRole);
+        return bearer.RequiredRole is { Length: > 0 } role && HasRole((JsonWebToken)result.SecurityToken, bearer.Audience, role);
     }
 
     private static bool HasRole(JsonWebToken token, string audience, string role)

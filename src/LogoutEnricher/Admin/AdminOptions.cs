@@ -32,6 +32,9 @@ public sealed class AdminBearerOptions
     /// <summary>The <c>aud</c> a token must carry (Keycloak: add an audience mapper). Required with <see cref="Issuer"/>.</summary>
     public string? Audience { get; set; }
 
-    /// <summary>The role a token must grant (<c>realm_access.roles</c>, <c>resource_access.{Audience}.roles</c> or <c>roles</c>).</summary>
+    /// <summary>
+    /// The role a token must grant (<c>realm_access.roles</c>, <c>resource_access.{Audience}.roles</c> or <c>roles</c>).
+    /// Required with <see cref="Issuer"/>.
+    /// </summary>
     public string? RequiredRole { get; set; }
 }

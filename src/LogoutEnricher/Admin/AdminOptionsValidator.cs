@@ -22,6 +22,12 @@ internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
             failures.Add($"{Root}:Enabled is true but no credentials are configured: set {Root}:ApiKeyHashes:0 (printf %s \"$key\" | sha256sum) or {Root}:Bearer:Issuer and {Root}:Bearer:Audience.");
         }
 
+        // Note: without a role every token the issuer mints for that audience (an ordinary user's included) would admit.
+        if (bearer.Issuer is not null && string.IsNullOrWhiteSpace(bearer.RequiredRole))
+        {
+            failures.Add($"{Root}:Bearer:Issuer is set but {Root}:Bearer:RequiredRole is empty: name the role an administrator's token must grant, e.g. logoutenricher-admin.");
+        }
+
         for (var i = 0; i < options.ApiKeyHashes.Count; i++)
         {
             var hash = options.ApiKeyHashes[i].Trim();
