@@ -12,14 +12,7 @@ public sealed class ProviderKeyCacheTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var env = await TestEnvironment.StartAsync(services: services => services.AddSingleton<TimeProvider>(time));
-        using (var warmUp = await env.SendLogoutAsync(TokenAt(env, time, "warm-up")))
-        {
-            Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode);
-        }
-
-        env.Keycloak.JwksAvailable = false;
-        var requestsBefore = env.Keycloak.JwksRequests;
-        time.Advance(TimeSpan.FromHours(2));
+        var requestsBefore = await ExpireCachedKeysWhileJwksIsDownAsync(env, time);
         using var response = await env.SendLogoutAsync(TokenAt(env, time, The.Sid));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -32,14 +25,7 @@ public sealed class ProviderKeyCacheTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var env = await TestEnvironment.StartAsync(services: services => services.AddSingleton<TimeProvider>(time));
-        using (var warmUp = await env.SendLogoutAsync(TokenAt(env, time, "warm-up")))
-        {
-            Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode);
-        }
-
-        env.Keycloak.JwksAvailable = false;
-        var requestsBefore = env.Keycloak.JwksRequests;
-        time.Advance(TimeSpan.FromHours(2));
+        var requestsBefore = await ExpireCachedKeysWhileJwksIsDownAsync(env, time);
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(n => env.SendLogoutAsync(TokenAt(env, time, $"sid-{n}"))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
@@ -80,6 +66,23 @@ public sealed class ProviderKeyCacheTests
 
         Assert.Equal(HttpStatusCode.OK, ready);
         Assert.Empty(env.App.Received);
+    }
+
+    /// <summary>
+    /// Loads the provider's keys with one delivered logout, takes the JWKS endpoint down and moves the clock past the
+    /// cache lifetime. Returns the JWKS request count at that point.
+    /// </summary>
+    private static async Task<int> ExpireCachedKeysWhileJwksIsDownAsync(TestEnvironment env, FakeTimeProvider time)
+    {
+        using (var warmUp = await env.SendLogoutAsync(TokenAt(env, time, "warm-up")))
+        {
+            Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode);
+        }
+
+        env.Keycloak.JwksAvailable = false;
+        var requests = env.Keycloak.JwksRequests;
+        time.Advance(TimeSpan.FromHours(2));
+        return requests;
     }
 
     /// <summary>A logout token issued at the fake clock's now.</summary>
