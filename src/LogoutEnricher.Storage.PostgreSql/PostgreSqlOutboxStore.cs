@@ -25,6 +25,8 @@ internal sealed partial class PostgreSqlOutboxStore(PostgreSqlDatabase database,
         RETURNING o.id, o.issuer, o.client_id, o.host, o.payload, o.created_at, o.expires_at, o.attempts, o.next_attempt_at, o.last_error;
         """;
 
+    private const string ReleaseLeasesSql = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND dead_at IS NULL;";
+
     private const string RescheduleSql = """
         UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4, lease_owner = NULL, lease_until = NULL
         WHERE id = $1 AND dead_at IS NULL;
@@ -59,6 +61,12 @@ internal sealed partial class PostgreSqlOutboxStore(PostgreSqlDatabase database,
             .With(entries.Select(e => e.Attempts).ToArray())
             .With(entries.Select(e => e.NextAttemptAt.ToUnixMs()).ToArray())
             .With(entries.Select(e => e.LastError).ToArray()), cancellationToken);
+    }
+
+    public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return database.ExecuteAsync("release outbox leases", ReleaseLeasesSql, parameters => parameters.With(owner), cancellationToken);
     }
 
     public Task<IReadOnlyList<OutboxEntry>> LeaseAsync(string owner, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken = default)

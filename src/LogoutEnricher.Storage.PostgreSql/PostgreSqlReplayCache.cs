@@ -15,6 +15,8 @@ internal sealed class PostgreSqlReplayCache(PostgreSqlDatabase database, TimePro
         ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE replay.expires_at <= $3;
         """;
 
+    private const string ReleaseSql = "DELETE FROM replay WHERE issuer = $1 AND jti = $2;";
+
     // Note: replay has no surrogate key; ctid = ANY(ARRAY(...)) is a TID scan, the cheapest way back to the rows.
     private const string PurgeSql = """
         DELETE FROM replay WHERE ctid = ANY (ARRAY (
@@ -32,6 +34,10 @@ internal sealed class PostgreSqlReplayCache(PostgreSqlDatabase database, TimePro
     public async Task<bool> TryAddAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
         await database.ExecuteAsync("record a token in the replay cache", TryAddSql,
             parameters => parameters.With(issuer).With(jti).With(time.NowMs()).With(expiresAt.ToUnixMs()), cancellationToken) == 1;
+
+    public Task ReleaseAsync(string issuer, string jti, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("release a token from the replay cache", ReleaseSql,
+            parameters => parameters.With(issuer).With(jti), cancellationToken);
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         PostgreSqlBatchDelete.RunAsync(database, PurgeSql, now, "purge the replay cache", cancellationToken);

@@ -9,7 +9,7 @@ namespace LogoutEnricher.Storage.PostgreSql;
 /// Session mappings in <c>sessions</c> and <c>app_sessions</c>. Each write is one batch: one round trip, run by
 /// PostgreSQL as one implicit transaction, with the sessions row locked first so concurrent writers queue on it.
 /// </summary>
-internal sealed partial class PostgreSqlSessionStore(PostgreSqlDatabase database, TimeProvider time) : ISessionStore
+internal sealed partial class PostgreSqlSessionStore(PostgreSqlDatabase database, TimeProvider time) : ISessionRecordStore
 {
     public const int PurgeBatchSize = 1000;
 
@@ -20,14 +20,17 @@ internal sealed partial class PostgreSqlSessionStore(PostgreSqlDatabase database
 
     private const string UpsertSql = """
         WITH s AS (
-            INSERT INTO sessions (issuer, client_id, sid, sub, expires_at) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO sessions (issuer, client_id, sid, sub, expires_at, protected_sid, protected_sub)
+            VALUES ($1, $2, $3, $4, $5, $10, $11)
             ON CONFLICT (issuer, client_id, sid) DO UPDATE SET
                 expires_at = GREATEST(sessions.expires_at, excluded.expires_at),
-                sub = COALESCE(excluded.sub, sessions.sub)
+                sub = COALESCE(excluded.sub, sessions.sub),
+                protected_sid = excluded.protected_sid,
+                protected_sub = COALESCE(excluded.protected_sub, sessions.protected_sub)
             RETURNING id)
-        INSERT INTO app_sessions (session_id, handle, protected_id, host)
-        SELECT s.id, a.handle, a.protected_id, a.host FROM s, unnest($6::text[], $7::text[], $8::text[]) AS a (handle, protected_id, host)
-        ON CONFLICT (session_id, handle) DO NOTHING;
+        INSERT INTO app_sessions (session_id, handle, protected_id, host, captured_at)
+        SELECT s.id, a.handle, a.protected_id, a.host, $9 FROM s, unnest($6::text[], $7::text[], $8::text[]) AS a (handle, protected_id, host)
+        ON CONFLICT (session_id, handle) DO UPDATE SET captured_at = GREATEST(app_sessions.captured_at, excluded.captured_at);
         """;
 
     // Note: the lock comes first and the deletes are separate statements, so that (read committed) they see every
@@ -50,8 +53,9 @@ internal sealed partial class PostgreSqlSessionStore(PostgreSqlDatabase database
             SELECT id FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED);
         """;
 
-    public Task AddAsync(SessionKey key, string? subject, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public Task AddAsync(SessionKey key, string? subject, ProtectedIdentity identity, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(sessions);
         var unique = sessions.DistinctBy(session => session.Handle, StringComparer.Ordinal).ToArray();
         return database.RunAsync("add a session mapping", async connection =>
@@ -61,11 +65,14 @@ internal sealed partial class PostgreSqlSessionStore(PostgreSqlDatabase database
             batch.BatchCommands.Add(Command(UpsertSql,
             [
                 .. KeyParameters(key),
-                new NpgsqlParameter { Value = (object?)subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                NullableText(subject),
                 Value(expiresAt.ToUnixMs()),
                 Value(unique.Select(s => s.Handle).ToArray()),
                 Value(unique.Select(s => s.ProtectedId).ToArray()),
                 Value(unique.Select(s => s.Host).ToArray()),
+                Value(time.NowMs()),
+                Value(identity.Sid),
+                NullableText(identity.Subject),
             ]));
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
@@ -86,6 +93,8 @@ internal sealed partial class PostgreSqlSessionStore(PostgreSqlDatabase database
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         PostgreSqlBatchDelete.RunAsync(database, PurgeSql, now, "purge expired session mappings", cancellationToken);
+
+    private static NpgsqlParameter NullableText(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static NpgsqlParameter[] KeyParameters(SessionKey key) => [Value(key.Issuer), Value(key.ClientId), Value(key.Sid)];
 }

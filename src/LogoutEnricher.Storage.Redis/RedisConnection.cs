@@ -71,6 +71,9 @@ internal sealed class RedisConnection(RedisStorageOptions options) : IAsyncDispo
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ClientName ??= "logoutenricher";
+        // Note: the client library's own gate for INFO and CONFIG, which the durability check reads (CONFIG GET only);
+        // it grants nothing on the server, whose ACL still decides.
+        configuration.AllowAdmin = true;
         return await ConnectionMultiplexer.ConnectAsync(configuration);
     }
 }

@@ -12,6 +12,16 @@ internal sealed partial class RedisOutboxStore
         return out
         """;
 
+    // KEYS: the client's pending zset. ARGV: entry prefix. Its first member is the oldest; the few after it are looked
+    // at only should a member have lost its hash.
+    private const string OldestPendingScript = """
+        for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, 9)) do
+          local fields = redis.call('HGETALL', ARGV[1] .. id)
+          if #fields > 0 then return { id, fields } end
+        end
+        return false
+        """;
+
     private const string CountScript = "return { redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]) }";
 
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken = default)
@@ -34,5 +44,12 @@ internal sealed partial class RedisOutboxStore
         {
             var counts = (long[])(await database.ScriptEvaluateAsync(CountScript, [_keys.OutboxDue, _keys.OutboxDead]))!;
             return new OutboxCounts(counts[0], counts[1]);
+        });
+
+    public Task<OutboxEntry?> FindOldestPendingAsync(string issuer, string clientId, CancellationToken cancellationToken = default) =>
+        connection.RunAsync("find the oldest pending delivery", async database =>
+        {
+            var result = await database.ScriptEvaluateAsync(OldestPendingScript, [_keys.OutboxPendingOfClient(issuer, clientId)], [_keys.OutboxEntryPrefix]);
+            return result.IsNull ? null : OutboxEntryFields.Read((RedisResult[])result!).Entry;
         });
 }

@@ -16,6 +16,13 @@ internal sealed class RedisReplayCache(RedisConnection connection, TimeProvider 
         return 1
         """;
 
+    // KEYS: entry, expiry zset. ARGV: id. The entry and its place in the expiry index go together.
+    private const string ReleaseScript = """
+        redis.call('DEL', KEYS[1])
+        redis.call('ZREM', KEYS[2], ARGV[1])
+        return 1
+        """;
+
     private readonly RedisKeys _keys = connection.Keys;
 
     public Task<bool> ContainsAsync(string issuer, string jti, CancellationToken cancellationToken = default) =>
@@ -31,6 +38,13 @@ internal sealed class RedisReplayCache(RedisConnection connection, TimeProvider 
         RedisValue[] arguments = [UnixMs.Now(time), UnixMs.Of(expiresAt), UnixMs.TimeToLive(expiresAt, time), id];
         return connection.RunAsync("record a token in the replay cache", async database =>
             (int)await database.ScriptEvaluateAsync(TryAddScript, [_keys.Replay(id), _keys.ReplayExpiry], arguments) == 1);
+    }
+
+    public Task ReleaseAsync(string issuer, string jti, CancellationToken cancellationToken = default)
+    {
+        var id = RedisKeys.Join(issuer, jti);
+        return connection.RunAsync("release a token from the replay cache", async database =>
+            (int)await database.ScriptEvaluateAsync(ReleaseScript, [_keys.Replay(id), _keys.ReplayExpiry], [id]));
     }
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>

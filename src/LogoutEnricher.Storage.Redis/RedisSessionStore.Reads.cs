@@ -34,6 +34,8 @@ internal sealed partial class RedisSessionStore
     {
         DateTimeOffset? expiresAt = null;
         string? storedSubject = null;
+        string? protectedSid = null;
+        string? protectedSubject = null;
         var sessions = new List<AppSession>();
         foreach (var field in fields)
         {
@@ -50,6 +52,14 @@ internal sealed partial class RedisSessionStore
             {
                 storedSubject = field.Value;
             }
+            else if (name == "ps")
+            {
+                protectedSid = field.Value;
+            }
+            else if (name == "pu")
+            {
+                protectedSubject = field.Value;
+            }
         }
 
         // The contract: a mapping is expired once now >= expiresAt, on the host's clock, not Redis's.
@@ -58,6 +68,6 @@ internal sealed partial class RedisSessionStore
             return null;
         }
 
-        return new SessionMapping(key, storedSubject, sessions, expiry);
+        return new SessionMapping(key, storedSubject, sessions, expiry) { Protected = protectedSid is null ? null : new(protectedSid, protectedSubject) };
     }
 }

@@ -1,8 +1,13 @@
 namespace LogoutEnricher.Storage.Redis;
 
-/// <summary>Readiness: the server answers PING now.</summary>
-internal sealed class RedisStorageHealth(RedisConnection connection) : IStorageHealth
+/// <summary>
+/// Readiness: the server takes a write now. A PING alone stays green on a server that refuses writes (out of memory
+/// under <c>maxmemory</c> with <c>noeviction</c>, a replica after a failover, a read-only ACL), so the probe sets one
+/// small key that expires by itself (issue 13 item 9).
+/// </summary>
+internal sealed class RedisStorageHealth(RedisConnection connection, TimeProvider time) : IStorageHealth
 {
     public Task PingAsync(CancellationToken cancellationToken = default) =>
-        connection.RunAsync("answer a health check", database => database.PingAsync());
+        connection.RunAsync("write a readiness probe", database =>
+            database.StringSetAsync(connection.Keys.ReadinessProbe, UnixMs.Now(time), TimeSpan.FromMinutes(1)));
 }

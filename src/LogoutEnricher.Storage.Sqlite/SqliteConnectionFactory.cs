@@ -32,9 +32,12 @@ internal sealed class SqliteConnectionFactory : IDisposable
             // equal makes BusyTimeout the real upper bound of a wait.
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         }.ToString();
-        // Note: synchronous=NORMAL is safe with WAL (a power loss may drop the last commits, never corrupt the file)
-        // and saves an fsync per commit.
-        _connectionPragmas = FormattableString.Invariant($"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={busyTimeout};");
+        // Note: synchronous=FULL fsyncs the WAL at every commit, so a committed write survives power loss: a 200 for a
+        // capture or a queued logout means durable. NORMAL would be safe from corruption but could drop the last
+        // commits. Group commit (SqliteGroupCommit) is what keeps the fsync per commit cheap.
+        // secure_delete zeroes what a delete frees (issue 13): a removed app session or a mapping rewritten with hashes
+        // leaves no readable copy in the file's free pages.
+        _connectionPragmas = FormattableString.Invariant($"PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA busy_timeout={busyTimeout};");
     }
 
     /// <summary>The absolute path of the database file.</summary>
@@ -73,6 +76,37 @@ internal sealed class SqliteConnectionFactory : IDisposable
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs one query with parameters <c>$max</c> = <paramref name="maxCount"/> on a pooled connection and reads every
+    /// row with <paramref name="read"/>; a failure becomes <see cref="StorageUnavailableException"/> naming <paramref name="operation"/>.
+    /// </summary>
+    public async Task<List<T>> ReadAsync<T>(string sql, int maxCount, Func<System.Data.Common.DbDataReader, T> read, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$max", maxCount);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await Relational.DbRows.ReadAllAsync(reader, read, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap(operation, ex);
+        }
+    }
+
+    /// <summary>
+    /// Forgets every pooled connection and the journal mode, so that the next open starts over on whatever file is at
+    /// <see cref="DataSource"/> now (after the file was deleted or replaced under the pool).
+    /// </summary>
+    public void Reset()
+    {
+        _walEnabled = false;
+        Dispose();
     }
 
     /// <summary>Closes the pooled connections, so that the file is released when the container is disposed.</summary>

@@ -23,6 +23,12 @@ internal sealed partial class SqliteOutboxStore
         SELECT COUNT(*) FILTER (WHERE dead_at IS NULL), COUNT(*) FILTER (WHERE dead_at IS NOT NULL) FROM outbox;
         """;
 
+    // Note: the predicate repeats the partial index's (dead_at IS NULL), so this is a seek on ix_outbox_client_pending.
+    internal const string OldestPendingSql = $"""
+        SELECT {Columns} FROM outbox WHERE issuer = $issuer AND client_id = $client AND dead_at IS NULL
+        ORDER BY created_at, id LIMIT 1;
+        """;
+
     public Task DeadLetterAsync(string id, int attempts, string reason, CancellationToken cancellationToken = default) =>
         ExecuteAsync(DeadLetterSql, "move an outbox entry to the dead letters", cancellationToken,
             ("$id", id), ("$attempts", attempts), ("$reason", reason), ("$now", time.NowMs()));
@@ -30,22 +36,8 @@ internal sealed partial class SqliteOutboxStore
     public async Task<bool> RetryDeadLetterAsync(string id, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(RetrySql, "retry a dead letter", cancellationToken, ("$id", id), ("$now", time.NowMs())) == 1;
 
-    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = ListDeadSql;
-            command.Parameters.AddWithValue("$max", maxCount);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await DbRows.ReadAllAsync(reader, DbRows.DeadLetter, cancellationToken);
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteFailure.Wrap("list the dead letters", ex);
-        }
-    }
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int maxCount, CancellationToken cancellationToken = default) =>
+        await connections.ReadAsync(ListDeadSql, maxCount, DbRows.DeadLetter, "list the dead letters", cancellationToken);
 
     public async Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default)
     {
@@ -61,6 +53,24 @@ internal sealed partial class SqliteOutboxStore
         catch (SqliteException ex)
         {
             throw SqliteFailure.Wrap("count the outbox", ex);
+        }
+    }
+
+    public async Task<OutboxEntry?> FindOldestPendingAsync(string issuer, string clientId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = OldestPendingSql;
+            command.Parameters.AddWithValue("$issuer", issuer);
+            command.Parameters.AddWithValue("$client", clientId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? DbRows.OutboxEntry(reader) : null;
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("find the oldest pending outbox entry", ex);
         }
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace LogoutEnricher.Storage.Sqlite;
 
 /// <summary>The delivery outbox in the <c>outbox</c> table; reads and dead letters are in the other part.</summary>
-internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connections, TimeProvider time) : IOutboxStore
+internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connections, SqliteGroupCommit writes, TimeProvider time) : IOutboxStore
 {
     private const string Columns = DbRows.OutboxColumns;
 
@@ -25,6 +25,12 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
 
     private const string CompleteSql = "DELETE FROM outbox WHERE id = $id;";
 
+    // Note: lease_until falls back to next_attempt_at (the entry is due as it was when leased); a dead entry keeps none.
+    private const string ReleaseLeasesSql = """
+        UPDATE outbox SET lease_owner = NULL, lease_until = NULL
+        WHERE lease_owner = $owner AND dead_at IS NULL;
+        """;
+
     private const string RescheduleSql = """
         UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, last_error = $error, lease_owner = NULL, lease_until = NULL
         WHERE id = $id AND dead_at IS NULL;
@@ -40,11 +46,11 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
 
         try
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            // Note: one transaction for the logout's entries, so a crash never leaves half of a fan-out queued.
-            await using var transaction = connection.BeginTransaction();
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
+            // Note: one savepoint for the logout's entries (in a group commit's transaction), so a crash never leaves
+            // half of a fan-out queued.
+            await using var write = await writes.BeginAsync(cancellationToken);
+            await using var insert = write.Connection.CreateCommand();
+            insert.Transaction = write.Transaction;
             insert.CommandText = InsertSql;
             foreach (var entry in entries)
             {
@@ -53,11 +59,28 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync();
         }
         catch (SqliteException ex)
         {
             throw SqliteFailure.Wrap("enqueue outbox entries", ex);
+        }
+    }
+
+    public async Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = ReleaseLeasesSql;
+            command.Parameters.AddWithValue("$owner", owner);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("release outbox leases", ex);
         }
     }
 
@@ -67,16 +90,22 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         try
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
+            await using var write = await writes.BeginAsync(cancellationToken);
+            await using var command = write.Connection.CreateCommand();
+            command.Transaction = write.Transaction;
             command.CommandText = LeaseSql;
             var now = time.GetUtcNow();
             command.Parameters.AddWithValue("$owner", owner);
             command.Parameters.AddWithValue("$now", now.ToUnixMs());
             command.Parameters.AddWithValue("$until", (now + leaseDuration).ToUnixMs());
             command.Parameters.AddWithValue("$max", maxCount);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var entries = await DbRows.ReadAllAsync(reader, DbRows.OutboxEntry, cancellationToken);
+            List<OutboxEntry> entries;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                entries = await DbRows.ReadAllAsync(reader, DbRows.OutboxEntry, cancellationToken);
+            }
+
+            await write.CommitAsync();
             // Note: RETURNING yields rows in no defined order; the contract is oldest due first.
             return [.. entries.OrderBy(e => e.NextAttemptAt).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)];
         }
@@ -97,15 +126,18 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
     {
         try
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
+            await using var write = await writes.BeginAsync(cancellationToken);
+            await using var command = write.Connection.CreateCommand();
+            command.Transaction = write.Transaction;
             command.CommandText = sql;
             foreach (var (name, value) in parameters)
             {
                 command.Parameters.AddWithValue(name, value);
             }
 
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            var changed = await command.ExecuteNonQueryAsync(cancellationToken);
+            await write.CommitAsync();
+            return changed;
         }
         catch (SqliteException ex)
         {

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace LogoutEnricher.Storage.Sqlite;
 
 /// <summary>The <c>jti</c> replay cache in the <c>replay</c> table.</summary>
-internal sealed class SqliteReplayCache(SqliteConnectionFactory connections, TimeProvider time) : IReplayCache
+internal sealed class SqliteReplayCache(SqliteConnectionFactory connections, SqliteGroupCommit writes, TimeProvider time) : IReplayCache
 {
     private const string ContainsSql = """
         SELECT EXISTS (SELECT 1 FROM replay WHERE issuer = $issuer AND jti = $jti AND expires_at > $now);
@@ -16,6 +16,8 @@ internal sealed class SqliteReplayCache(SqliteConnectionFactory connections, Tim
         INSERT INTO replay (issuer, jti, expires_at) VALUES ($issuer, $jti, $expires)
         ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE replay.expires_at <= $now;
         """;
+
+    private const string ReleaseSql = "DELETE FROM replay WHERE issuer = $issuer AND jti = $jti;";
 
     private const string PurgeSql = """
         DELETE FROM replay WHERE rowid IN (SELECT rowid FROM replay WHERE expires_at <= $now LIMIT $batch);
@@ -39,14 +41,31 @@ internal sealed class SqliteReplayCache(SqliteConnectionFactory connections, Tim
     {
         try
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var command = Command(connection, TryAddSql, issuer, jti);
+            await using var write = await writes.BeginAsync(cancellationToken);
+            await using var command = Command(write.Connection, TryAddSql, issuer, jti);
+            command.Transaction = write.Transaction;
             command.Parameters.AddWithValue("$expires", expiresAt.ToUnixMs());
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            var added = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            await write.CommitAsync();
+            return added;
         }
         catch (SqliteException ex)
         {
             throw SqliteFailure.Wrap("record a token in the replay cache", ex);
+        }
+    }
+
+    public async Task ReleaseAsync(string issuer, string jti, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var command = Command(connection, ReleaseSql, issuer, jti);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("release a token from the replay cache", ex);
         }
     }
 

@@ -8,7 +8,7 @@ internal sealed partial class SqliteSessionStore
     // Note: one statement per lookup reads a consistent snapshot (WAL readers never wait for the writer); the LEFT
     // JOIN keeps a mapping that has no app session left visible with an empty list.
     private const string FindSql = """
-        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host
+        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host, s.protected_sid, s.protected_sub
         FROM sessions s
         LEFT JOIN app_sessions a ON a.issuer = s.issuer AND a.client_id = s.client_id AND a.sid = s.sid
         WHERE s.issuer = $issuer AND s.client_id = $client AND s.sid = $sid AND s.expires_at > $now
@@ -16,12 +16,45 @@ internal sealed partial class SqliteSessionStore
         """;
 
     private const string FindBySubjectSql = """
-        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host
+        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host, s.protected_sid, s.protected_sub
         FROM sessions s
         LEFT JOIN app_sessions a ON a.issuer = s.issuer AND a.client_id = s.client_id AND a.sid = s.sid
         WHERE s.issuer = $issuer AND s.client_id = $client AND s.sub = $sub AND s.expires_at > $now
         ORDER BY s.sid, a.rowid;
         """;
+
+    // Note: the page is cut on sessions (the primary key's order), then joined with the app sessions old enough.
+    private const string ListByClientSql = """
+        SELECT s.sid, s.sub, s.expires_at, a.handle, a.protected_id, a.host, s.protected_sid, s.protected_sub
+        FROM (SELECT issuer, client_id, sid, sub, expires_at, protected_sid, protected_sub FROM sessions
+              WHERE issuer = $issuer AND client_id = $client AND sid > $after AND expires_at > $now
+              ORDER BY sid LIMIT $max) s
+        LEFT JOIN app_sessions a ON a.issuer = s.issuer AND a.client_id = s.client_id AND a.sid = s.sid AND a.captured_at < $before
+        ORDER BY s.sid, a.rowid;
+        """;
+
+    public async Task<IReadOnlyList<SessionMapping>> ListByClientAsync(
+        string issuer, string clientId, string? afterSid, DateTimeOffset capturedBefore, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = ListByClientSql;
+            command.Parameters.AddWithValue("$issuer", issuer);
+            command.Parameters.AddWithValue("$client", clientId);
+            command.Parameters.AddWithValue("$after", afterSid ?? "");
+            command.Parameters.AddWithValue("$now", time.NowMs());
+            command.Parameters.AddWithValue("$max", maxCount);
+            command.Parameters.AddWithValue("$before", capturedBefore.ToUnixMs());
+            return await ReadMappingsAsync(command, issuer, clientId, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("list session mappings of a client", ex);
+        }
+    }
 
     public async Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace LogoutEnricher.Storage.Sqlite;
 
 /// <summary>Session mappings in the <c>sessions</c> and <c>app_sessions</c> tables; reads are in the other part.</summary>
-internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connections, TimeProvider time) : ISessionStore
+internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connections, SqliteGroupCommit writes, TimeProvider time) : ISessionRecordStore
 {
     // Note: a mapping that expired but was not purged yet must not come back to life with its old app sessions,
     // so it is deleted (cascading to app_sessions) before the upsert.
@@ -13,15 +13,21 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
         """;
 
     private const string UpsertSessionSql = """
-        INSERT INTO sessions (issuer, client_id, sid, sub, expires_at) VALUES ($issuer, $client, $sid, $sub, $expires)
+        INSERT INTO sessions (issuer, client_id, sid, sub, expires_at, protected_sid, protected_sub)
+        VALUES ($issuer, $client, $sid, $sub, $expires, $protected_sid, $protected_sub)
         ON CONFLICT (issuer, client_id, sid) DO UPDATE SET
             expires_at = MAX(sessions.expires_at, excluded.expires_at),
-            sub = COALESCE(excluded.sub, sessions.sub);
+            sub = COALESCE(excluded.sub, sessions.sub),
+            protected_sid = excluded.protected_sid,
+            protected_sub = COALESCE(excluded.protected_sub, sessions.protected_sub);
         """;
 
+    // Note: a session captured again (a refresh) keeps its id and host but moves its capture time forward: a
+    // notBefore push ends only sessions whose latest tokens predate it.
     private const string InsertAppSessionSql = """
-        INSERT OR IGNORE INTO app_sessions (issuer, client_id, sid, handle, protected_id, host)
-        VALUES ($issuer, $client, $sid, $handle, $protected, $host);
+        INSERT INTO app_sessions (issuer, client_id, sid, handle, protected_id, host, captured_at)
+        VALUES ($issuer, $client, $sid, $handle, $protected, $host, $now)
+        ON CONFLICT (issuer, client_id, sid, handle) DO UPDATE SET captured_at = MAX(app_sessions.captured_at, excluded.captured_at);
         """;
 
     private const string DeleteAppSessionSql = """
@@ -38,25 +44,29 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
         DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at <= $now LIMIT $batch);
         """;
 
-    public async Task AddAsync(SessionKey key, string? subject, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async Task AddAsync(SessionKey key, string? subject, ProtectedIdentity identity, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(sessions);
         try
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            // Note: BeginTransaction takes the write lock up front (BEGIN IMMEDIATE); a deferred transaction that
-            // upgrades from read to write can fail with SQLITE_BUSY without waiting for the busy timeout.
-            await using var transaction = connection.BeginTransaction();
+            // Note: the write shares a group commit's transaction (one fsync for concurrent writers), in a savepoint
+            // of its own; CommitAsync returns once it is durable.
+            await using var write = await writes.BeginAsync(cancellationToken);
+            var (connection, transaction) = (write.Connection, write.Transaction);
 
             await using (var upsert = Command(connection, transaction, key, DeleteIfExpiredSql + UpsertSessionSql))
             {
                 upsert.Parameters.AddWithValue("$now", time.NowMs());
                 upsert.Parameters.AddWithValue("$sub", (object?)subject ?? DBNull.Value);
                 upsert.Parameters.AddWithValue("$expires", expiresAt.ToUnixMs());
+                upsert.Parameters.AddWithValue("$protected_sid", identity.Sid);
+                upsert.Parameters.AddWithValue("$protected_sub", (object?)identity.Subject ?? DBNull.Value);
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await using var insert = Command(connection, transaction, key, InsertAppSessionSql);
+            insert.Parameters.AddWithValue("$now", time.NowMs());
             var handle = insert.Parameters.Add("$handle", SqliteType.Text);
             var protectedId = insert.Parameters.Add("$protected", SqliteType.Text);
             var host = insert.Parameters.Add("$host", SqliteType.Text);
@@ -68,7 +78,7 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync();
         }
         catch (SqliteException ex)
         {
@@ -81,8 +91,8 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
         ArgumentNullException.ThrowIfNull(sessionHandles);
         try
         {
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction();
+            await using var write = await writes.BeginAsync(cancellationToken);
+            var (connection, transaction) = (write.Connection, write.Transaction);
 
             await using (var delete = Command(connection, transaction, key, DeleteAppSessionSql))
             {
@@ -99,7 +109,7 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
                 await deleteIfEmpty.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync();
         }
         catch (SqliteException ex)
         {
@@ -120,7 +130,7 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
         }
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, SessionKey key, string sql)
+    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, SessionKey key, string sql)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

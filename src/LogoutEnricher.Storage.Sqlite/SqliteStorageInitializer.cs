@@ -44,6 +44,7 @@ public sealed class SqliteStorageInitializer : IStorageInitializer
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        SqliteFilePermissions.Apply(_connections.DataSource);
         try
         {
             await using var connection = await _connections.OpenAsync(cancellationToken);

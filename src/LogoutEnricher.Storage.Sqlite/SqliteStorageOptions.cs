@@ -14,4 +14,14 @@ public sealed class SqliteStorageOptions
     /// <see cref="StorageUnavailableException"/>. Must be positive. Default: 5 seconds.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Group commit: how long the first write of a transaction waits for other writers before the transaction is
+    /// committed (one fsync for all of them). Zero commits at once, and writes that arrive during a commit still share
+    /// the next one; a small wait only helps when writers arrive just apart. At most 100 ms. Default: zero.
+    /// </summary>
+    public TimeSpan GroupCommitMaxWait { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Group commit: at most this many writes share one transaction. At least 1. Default: 256.</summary>
+    public int GroupCommitMaxBatch { get; set; } = 256;
 }

@@ -16,6 +16,13 @@ public interface IOutboxStore
     /// </summary>
     Task<IReadOnlyList<OutboxEntry>> LeaseAsync(string owner, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Hands back every lease <paramref name="owner"/> holds: its entries become leasable again at once, attempts and
+    /// schedule unchanged. A replica restarted under its stable identity calls it before leasing, so the entries it
+    /// held when it died need not wait for their leases to expire. Returns how many leases it released.
+    /// </summary>
+    Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a delivered entry.</summary>
     Task CompleteAsync(string id, CancellationToken cancellationToken = default);
 
@@ -32,4 +39,11 @@ public interface IOutboxStore
     Task<bool> RetryDeadLetterAsync(string id, CancellationToken cancellationToken = default);
 
     Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The pending (not dead) entry of one client that was accepted first (oldest <see cref="OutboxEntry.CreatedAt"/>,
+    /// then lowest id), leased or not; null when the client has none. An index lookup, never a scan of the outbox: the
+    /// operator console asks it for every configured client on every page view.
+    /// </summary>
+    Task<OutboxEntry?> FindOldestPendingAsync(string issuer, string clientId, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,126 @@
+using Microsoft.Data.Sqlite;
+
+namespace LogoutEnricher.Storage.Sqlite;
+
+/// <summary>
+/// Group commit: concurrent writes share one transaction and so one fsync of the WAL. Each write runs inside its own
+/// savepoint of the shared transaction (so a failing write is rolled back alone) and its caller is answered only when
+/// the transaction holding it has committed durably (<c>synchronous=FULL</c>).
+/// </summary>
+/// <remarks>
+/// Note: SQLite has one writer per database, so the writes of this process are serialised by <see cref="_gate"/>
+/// anyway; the writes that queue on it while a commit is being fsync'd join the next transaction, which is what
+/// makes the batching "natural" (no wait at low load, large batches at saturation). <see cref="SqliteStorageOptions.GroupCommitMaxWait"/>
+/// adds an optional bounded wait for more writers before the commit. The gate is held during the commit: a writer
+/// that opened a second transaction meanwhile would only sleep in SQLite's busy handler (1 ms steps and more).
+/// </remarks>
+internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connections, SqliteStorageOptions options) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeSpan _maxWait = options.GroupCommitMaxWait;
+    private readonly int _maxBatch = options.GroupCommitMaxBatch;
+    private Batch? _open;
+    private long _savepoints;
+    private long _commits;
+    private long _writes;
+
+    /// <summary>Transactions committed so far (each one fsync); with <see cref="Writes"/> it shows the batching.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Writes made durable so far.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>
+    /// Starts a write: the caller gets the shared connection and transaction, runs its statements, then calls
+    /// <see cref="SqliteWrite.CommitAsync"/>. Disposing it without committing rolls back only its own statements.
+    /// </summary>
+    public async Task<SqliteWrite> BeginAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_open is { } full && full.Writes >= _maxBatch)
+            {
+                await CommitOpenBatchAsync();
+            }
+
+            var batch = _open ??= await OpenBatchAsync(cancellationToken);
+            var savepoint = "w" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            batch.Transaction.Save(savepoint);
+            return new SqliteWrite(this, batch, savepoint);
+        }
+        catch
+        {
+            // Note: a batch that nobody will commit (no write in it yet) must not keep the write lock, and one whose
+            // transaction SQLite rolled back has lost its writes: they are failed, not silently dropped.
+            if (_open is { } broken && (broken.Writes == 0 || !IsOpen(broken)))
+            {
+                Abandon(broken, null);
+            }
+
+            _gate.Release();
+            throw;
+        }
+    }
+
+    private async Task<Batch> OpenBatchAsync(CancellationToken cancellationToken)
+    {
+        var connection = await connections.OpenAsync(cancellationToken);
+        try
+        {
+            // Note: BeginTransaction takes the write lock up front (BEGIN IMMEDIATE); a deferred transaction that
+            // upgrades from read to write can fail with SQLITE_BUSY without waiting for the busy timeout.
+            return new Batch(connection, connection.BeginTransaction());
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Commits the open batch; the caller holds the gate.</summary>
+    private async Task CommitOpenBatchAsync()
+    {
+        var batch = _open!;
+        _open = null;
+        try
+        {
+            await batch.Transaction.CommitAsync(CancellationToken.None);
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _writes, batch.Writes);
+            batch.Durable.TrySetResult();
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+        {
+            batch.Durable.TrySetException(new StorageUnavailableException("SQLite storage could not commit a group of writes.", ex));
+        }
+        finally
+        {
+            await batch.DisposeAsync();
+        }
+    }
+
+    /// <summary>Fails every write of a batch whose transaction SQLite rolled back (an I/O error, a full disk).</summary>
+    private void Abandon(Batch batch, Exception? cause)
+    {
+        if (ReferenceEquals(_open, batch))
+        {
+            _open = null;
+        }
+
+        if (batch.Writes > 0)
+        {
+            batch.Durable.TrySetException(cause is null
+                ? new StorageUnavailableException("SQLite storage rolled back a group of writes.")
+                : new StorageUnavailableException("SQLite storage rolled back a group of writes.", cause));
+        }
+
+        batch.Dispose();
+    }
+
+    private static bool IsOpen(Batch batch) =>
+        batch.Connection.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0;
+
+    public void Dispose() => _gate.Dispose();
+}
