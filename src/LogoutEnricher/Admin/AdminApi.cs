@@ -21,7 +21,7 @@ internal static class AdminApi
             return endpoints;
         }
 
-        var admin = endpoints.MapGroup(options.PathPrefix).AddEndpointFilter<AdminAuthentication>();
+        var admin = endpoints.MapGroup(options.PathPrefix).AddEndpointFilter<AdminAuthentication>().AddEndpointFilter(StoreFailures.ProblemAsync);
         admin.MapGet("/mappings", FindMappingsAsync);
         admin.MapGet("/dead-letters", ListDeadLettersAsync);
         admin.MapPost("/dead-letters/{id}/retry", RetryDeadLetterAsync);
@@ -108,7 +108,7 @@ internal static class AdminApi
     {
         try
         {
-            return Mask(protector.UnprotectString(protectedId, BackChannelLogout.LogoutProcessor.AppSessionPurpose));
+            return Mask(protector.UnprotectString(protectedId, ProtectionPurposes.AppSession));
         }
         catch (CryptographicException)
         {

@@ -35,13 +35,16 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
             return Unauthorized(context.HttpContext);
         }
 
-        return await ValidateBearerAsync(authorization[7..].Trim(), context.HttpContext.RequestAborted) switch
+        return await AuthorizeBearerAsync(authorization[7..].Trim(), context.HttpContext.RequestAborted) switch
         {
-            true => await next(context),
-            false => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The token does not grant the admin role."),
-            null => Unauthorized(context.HttpContext),
+            BearerVerdict.Admitted => await next(context),
+            BearerVerdict.LacksRole => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The token does not grant the admin role."),
+            _ => Unauthorized(context.HttpContext),
         };
     }
+
+    /// <summary>Whether <paramref name="key"/> is one of the configured API keys (the console's sign-in uses it too).</summary>
+    public bool IsApiKey(string key) => KeyMatches(key);
 
     private bool KeyMatches(string key)
     {
@@ -57,19 +60,22 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
         return matched;
     }
 
-    /// <returns>true: admitted; false: authenticated but lacking the role; null: not authenticated.</returns>
-    private async Task<bool?> ValidateBearerAsync(string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether an access token of the configured issuer, for the configured audience, grants the configured role: the one
+    /// rule for admin API bearer tokens and for the console's OIDC sign-in (which checks the access token it redeemed).
+    /// </summary>
+    public async Task<BearerVerdict> AuthorizeBearerAsync(string token, CancellationToken cancellationToken)
     {
         var bearer = options.Value.Bearer;
         if (bearer.Issuer is null || bearer.Audience is null || registry.FindIssuer(bearer.Issuer) is not { } issuer)
         {
-            return null;
+            return BearerVerdict.NotAuthenticated;
         }
 
         var handler = new JsonWebTokenHandler();
         if (!handler.CanReadToken(token))
         {
-            return null;
+            return BearerVerdict.NotAuthenticated;
         }
 
         string? kid;
@@ -82,7 +88,7 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
         catch (Exception exception) when (exception is ArgumentException or SecurityTokenException or Providers.ProviderUnavailableException)
         {
             // A malformed token, or keys that cannot be read now: not authenticated (401), never a 500.
-            return null;
+            return BearerVerdict.NotAuthenticated;
         }
 
         var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
@@ -90,16 +96,18 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
             ValidIssuer = bearer.Issuer,
             ValidAudience = bearer.Audience,
             IssuerSigningKeys = signingKeys,
-            ValidAlgorithms = Hosting.SupportedAlgorithms.Asymmetric,
+            ValidAlgorithms = Signing.SupportedAlgorithms.Asymmetric,
             LifetimeValidator = (notBefore, expires, _, _) => expires is { } exp && exp > timeProvider.GetUtcNow().UtcDateTime
                 && (notBefore is null || notBefore <= timeProvider.GetUtcNow().UtcDateTime.AddMinutes(1)),
         });
         if (!result.IsValid)
         {
-            return null;
+            return BearerVerdict.NotAuthenticated;
         }
 
-        return bearer.RequiredRole is { Length: > 0 } role && HasRole((JsonWebToken)result.SecurityToken, bearer.Audience, role);
+        return bearer.RequiredRole is { Length: > 0 } role && HasRole((JsonWebToken)result.SecurityToken, bearer.Audience, role)
+            ? BearerVerdict.Admitted
+            : BearerVerdict.LacksRole;
     }
 
     private static bool HasRole(JsonWebToken token, string audience, string role)
@@ -119,4 +127,17 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
         return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Admin credentials are missing or invalid.",
             extensions: new Dictionary<string, object?> { ["hint"] = $"send {ApiKeyHeader} or Authorization: Bearer" });
     }
+}
+
+/// <summary>What <see cref="AdminAuthentication.AuthorizeBearerAsync"/> found.</summary>
+internal enum BearerVerdict
+{
+    /// <summary>Not a valid token of the configured issuer for the configured audience (or no bearer is configured).</summary>
+    NotAuthenticated,
+
+    /// <summary>A valid token that does not grant the required role.</summary>
+    LacksRole,
+
+    /// <summary>A valid token granting the required role.</summary>
+    Admitted,
 }

@@ -1,9 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using LogoutEnricher.BackChannelLogout;
+using LogoutEnricher.Logout;
 using LogoutEnricher.Providers;
-using LogoutEnricher.Security;
-using LogoutEnricher.Telemetry;
 
 namespace LogoutEnricher.Admin;
 
@@ -11,13 +7,14 @@ namespace LogoutEnricher.Admin;
 internal sealed record AdminLogoutRequest(string Issuer, string ClientId, string? Sid, string? Sub);
 
 /// <summary>
-/// A logout sent by hand goes the same way as a received one: claims shaped like Keycloak's logout token, then
-/// <see cref="LogoutProcessor"/> (delivery, replay record, mapping removal) and an audit event marked <c>admin</c>.
+/// A logout sent by hand goes the same way as a received one: claims shaped like Keycloak's logout token, then the
+/// <see cref="LogoutPipeline"/> (delivery or queueing, mapping removal, an audit event marked <c>admin</c>). The answer
+/// names the outcome as the metrics and the audit log do: <c>queued</c> in Queued mode, not <c>delivered</c>.
 /// </summary>
 internal static class AdminLogout
 {
     public static async Task<IResult> SendAsync(
-        AdminLogoutRequest request, IssuerRegistry registry, LogoutProcessor processor, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
+        AdminLogoutRequest request, IssuerRegistry registry, LogoutPipeline pipeline, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (registry.FindClient(request.Issuer, request.ClientId) is not { } client)
         {
@@ -29,40 +26,16 @@ internal static class AdminLogout
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Give sid or sub.");
         }
 
-        var started = timeProvider.GetTimestamp();
-        var now = timeProvider.GetUtcNow();
-        var jti = Guid.NewGuid().ToString();
-        var claims = new JsonObject
-        {
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["exp"] = now.AddMinutes(2).ToUnixTimeSeconds(),
-            ["jti"] = jti,
-            ["iss"] = request.Issuer,
-            ["aud"] = client.ClientId,
-        };
-        if (!string.IsNullOrEmpty(request.Sub))
-        {
-            claims["sub"] = request.Sub;
-        }
-
-        claims["typ"] = "Logout";
-        if (!string.IsNullOrEmpty(request.Sid))
-        {
-            claims["sid"] = request.Sid;
-        }
-
-        claims["events"] = new JsonObject { [LogoutTokenValidator.BackChannelLogoutEvent] = new JsonObject() };
-        var token = new ValidatedLogoutToken(client, jti, request.Sub, request.Sid, now.AddMinutes(2), JsonSerializer.SerializeToElement(claims));
-
-        var outcome = await processor.ProcessAsync(token, cancellationToken);
-        var outcomeName = outcome.Delivered ? "delivered" : "delivery_failed";
-        audit.LogoutProcessed(request.Issuer, client.ClientId, SidHash.Of(request.Sid), request.Sub, outcome.AppSessionCount, outcomeName,
-            timeProvider.GetElapsedTime(started), "admin");
+        var claims = LogoutClaims.Mint(client, request.Sid, request.Sub, timeProvider.GetUtcNow());
+        var result = await pipeline.ProcessAsync(
+            new LogoutRequest(client, claims, NullIfEmpty(request.Sid), NullIfEmpty(request.Sub), "admin"), cancellationToken);
         return Results.Ok(new
         {
-            Outcome = outcomeName,
-            outcome.AppSessionCount,
-            Deliveries = outcome.Deliveries.Select(d => new { d.Succeeded, d.StatusCode, d.Error }),
+            Outcome = result.Outcome.Name(),
+            result.AppSessionCount,
+            Deliveries = result.Deliveries.Select(d => new { d.Succeeded, d.StatusCode, d.Error }),
         });
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hardening;
+using LogoutEnricher.Logout;
 using LogoutEnricher.Providers;
-using LogoutEnricher.Security;
+using LogoutEnricher.Shared;
 using LogoutEnricher.Storage;
 using LogoutEnricher.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
@@ -13,20 +15,18 @@ namespace LogoutEnricher.BackChannelLogout;
 
 /// <summary>
 /// <c>POST /backchannel-logout[/{clientId}]</c>: receives the provider's logout token (BCL 1.0 §2.5), validates it,
-/// and hands it to the <see cref="LogoutProcessor"/>. 200 on success, 400 with an OAuth error body otherwise.
+/// and hands it to the <see cref="LogoutPipeline"/>. 200 on success, 400 with an OAuth error body otherwise.
 /// </summary>
 internal sealed partial class BackChannelLogoutEndpoint(
     LogoutTokenValidator validator,
-    LogoutProcessor processor,
-    IOptions<LogoutEnricherOptions> options,
-    TimeProvider timeProvider,
+    LogoutPipeline pipeline,
+    IOptions<LogoutOptions> options,
     LogoutEnricherMetrics metrics,
-    AuditLog audit,
+    StoreFailures failures,
     ILogger<BackChannelLogoutEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context, string? clientId)
     {
-        var started = timeProvider.GetTimestamp();
         using var activity = LogoutEnricherActivities.StartLogout();
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
@@ -48,31 +48,38 @@ internal sealed partial class BackChannelLogoutEndpoint(
                 return;
             }
 
-            var outcome = await processor.ProcessAsync(validated, cancellationToken);
-            var outcomeName = outcome.Queued ? "queued" : outcome.Delivered ? "delivered" : "delivery_failed";
-            metrics.LogoutCompleted(outcomeName);
-            activity?.SetTag("logoutenricher.client", validated.Client.ClientId).SetTag("logoutenricher.outcome", outcomeName);
-            audit.LogoutProcessed(validated.Issuer, validated.Client.ClientId, SidHash.Of(validated.Sid), validated.Subject, outcome.AppSessionCount,
-                outcomeName, timeProvider.GetElapsedTime(started), "provider");
+            var result = await pipeline.ProcessAsync(validated.ToRequest(), cancellationToken);
+            if (result.Outcome == LogoutOutcome.Replayed)
+            {
+                // Another copy of this token claimed its jti first (issue 13 item 6).
+                await RejectAsync(context, RejectionReason.Replayed, "this jti was accepted before");
+                return;
+            }
 
-            if (outcome.Delivered)
+            metrics.LogoutCompleted(result.Outcome);
+            activity?.SetTag("logoutenricher.client", validated.Client.ClientId).SetTag("logoutenricher.outcome", result.Outcome.Name());
+            if (result.Outcome is LogoutOutcome.Delivered or LogoutOutcome.Queued)
             {
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 return;
             }
 
-            var failed = outcome.Deliveries.First(d => !d.Succeeded);
+            var failed = result.Deliveries.First(d => !d.Succeeded);
             await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.DeliveryFailed,
                 $"the application did not accept the logout ({failed.Describe()})");
         }
         catch (Exception exception) when (exception is StorageUnavailableException or ProviderUnavailableException)
         {
-            LogLogoutUnavailable(logger, exception.GetType().Name, exception.Message);
-            metrics.LogoutCompleted("unavailable");
-            if (exception is StorageUnavailableException)
+            if (exception is StorageUnavailableException storeFailure)
             {
-                metrics.StoreFailed("logout");
+                failures.Report("logout", storeFailure, "answered temporarily_unavailable; the provider may resend");
             }
+            else
+            {
+                LogLogoutUnavailable(logger, exception.GetType().Name, exception.Message);
+            }
+
+            metrics.LogoutCompleted(LogoutOutcome.Unavailable);
 
             await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.TemporarilyUnavailable,
                 "the logout cannot be processed right now; send it again later");
@@ -89,7 +96,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
             return (null, LogoutTokenValidationResult.Reject(RejectionReason.UnsupportedContentType, "the body must be application/x-www-form-urlencoded"));
         }
 
-        var limit = options.Value.Logout.MaxRequestBodyBytes;
+        var limit = options.Value.MaxRequestBodyBytes;
         var tooLarge = LogoutTokenValidationResult.Reject(RejectionReason.BodyTooLarge, $"the body exceeds {limit} bytes");
         if (request.ContentLength > limit)
         {
@@ -101,10 +108,15 @@ internal sealed partial class BackChannelLogoutEndpoint(
         {
             body = await BodyReader.ReadAsync(request.Body, limit, cancellationToken);
         }
-        catch (BadHttpRequestException)
+        catch (Exception exception) when (RequestBodyFailures.Classify(exception) is { } failure)
         {
-            // Kestrel refused the body itself (larger than the server's limit, or broken chunked framing).
-            body = null;
+            // Kestrel refused the body itself: larger than the server's limit, broken chunked framing, or too slow.
+            return (null, failure switch
+            {
+                RequestBodyFailure.TooLarge => tooLarge,
+                RequestBodyFailure.TooSlow => LogoutTokenValidationResult.Reject(RejectionReason.BodyTimeout, "the body did not arrive in time"),
+                _ => LogoutTokenValidationResult.Reject(RejectionReason.MalformedRequest, "the body's HTTP framing is broken"),
+            });
         }
 
         if (body is null)
@@ -136,7 +148,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
     private async Task RejectAsync(HttpContext context, RejectionReason reason, string description)
     {
         LogLogoutRejected(logger, reason);
-        if (reason == RejectionReason.BodyTooLarge)
+        if (reason is RejectionReason.BodyTooLarge or RejectionReason.BodyTimeout or RejectionReason.MalformedRequest)
         {
             // The rest of the body stays unread; the client must not send its next request on this connection.
             context.Response.Headers.Connection = "close";
@@ -147,9 +159,9 @@ internal sealed partial class BackChannelLogoutEndpoint(
         await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.InvalidRequest, $"{reason}: {description}");
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Logout token rejected: {Reason}")]
+    [LoggerMessage(EventId = EventIds.LogoutTokenRejected, EventName = nameof(EventIds.LogoutTokenRejected), Level = LogLevel.Warning, Message = "Logout token rejected: {Reason}")]
     private static partial void LogLogoutRejected(ILogger logger, RejectionReason reason);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Logout could not be processed: {ErrorType}: {ErrorMessage}")]
+    [LoggerMessage(EventId = EventIds.LogoutFailed, EventName = nameof(EventIds.LogoutFailed), Level = LogLevel.Error, Message = "Logout could not be processed: {ErrorType}: {ErrorMessage}")]
     private static partial void LogLogoutUnavailable(ILogger logger, string errorType, string errorMessage);
 }

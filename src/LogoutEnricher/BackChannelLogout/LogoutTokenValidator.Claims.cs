@@ -5,7 +5,7 @@ namespace LogoutEnricher.BackChannelLogout;
 
 internal sealed partial class LogoutTokenValidator
 {
-    public const string BackChannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
+    public const string BackChannelLogoutEvent = Logout.LogoutClaims.BackChannelLogoutEvent;
 
     private async Task<LogoutTokenValidationResult> ValidateClaimsAsync(
         ConfiguredIssuer issuer, JsonElement claims, string? routeClientId, CancellationToken cancellationToken)
@@ -16,7 +16,7 @@ internal sealed partial class LogoutTokenValidator
             return audienceRejection;
         }
 
-        var logout = options.Value.Logout;
+        var logout = options.Value;
         var now = timeProvider.GetUtcNow();
         if (!TryGetNumericDate(claims, "iat", out var issuedAt))
         {

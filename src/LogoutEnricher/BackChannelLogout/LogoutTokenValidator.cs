@@ -1,8 +1,9 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.Hardening;
 using LogoutEnricher.Providers;
+using LogoutEnricher.Signing;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -17,14 +18,14 @@ internal sealed partial class LogoutTokenValidator(
     IssuerRegistry registry,
     ProviderKeyCache keys,
     IReplayCache replayCache,
-    IOptions<LogoutEnricherOptions> options,
+    IOptions<LogoutOptions> options,
     TimeProvider timeProvider)
 {
     // Note: duplicate claim names make a token mean different things to different parsers; refuse them outright.
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
 
     private readonly HashSet<string> _allowedAlgorithms = new(
-        options.Value.Logout.AllowedAlgorithms.Count > 0 ? options.Value.Logout.AllowedAlgorithms : SupportedAlgorithms.Asymmetric,
+        options.Value.AllowedAlgorithms.Count > 0 ? options.Value.AllowedAlgorithms : SupportedAlgorithms.Asymmetric,
         StringComparer.Ordinal);
 
     /// <param name="routeClientId">The client named in the URL path, which must then be the token's audience.</param>
@@ -70,29 +71,6 @@ internal sealed partial class LogoutTokenValidator(
         }
     }
 
-    private LogoutTokenValidationResult? CheckHeader(JsonElement header, out string alg, out string? kid)
-    {
-        kid = TryGetString(header, "kid", out var keyId) ? keyId : null;
-        if (!TryGetString(header, "alg", out alg!) || !_allowedAlgorithms.Contains(alg))
-        {
-            return LogoutTokenValidationResult.Reject(RejectionReason.AlgorithmNotAllowed, "alg is missing or not an allowed asymmetric algorithm");
-        }
-
-        if (header.TryGetProperty("typ", out var typ)
-            && (typ.ValueKind != JsonValueKind.String || !IsAcceptedType(typ.GetString()!)))
-        {
-            return LogoutTokenValidationResult.Reject(RejectionReason.InvalidType, "typ must be absent, JWT or logout+jwt");
-        }
-
-        // Note: jku, x5u, jwk and x5c are deliberately ignored; keys come only from the configured issuer's JWKS.
-        return null;
-    }
-
-    private static bool IsAcceptedType(string typ) =>
-        typ.Equals("JWT", StringComparison.OrdinalIgnoreCase)
-        || typ.Equals("logout+jwt", StringComparison.OrdinalIgnoreCase)
-        || typ.Equals("application/logout+jwt", StringComparison.OrdinalIgnoreCase);
-
     private async Task<LogoutTokenValidationResult?> VerifySignatureAsync(
         ConfiguredIssuer issuer, string token, int signedLength, string alg, string? kid, CancellationToken cancellationToken)
     {
@@ -119,7 +97,7 @@ internal sealed partial class LogoutTokenValidator(
         return LogoutTokenValidationResult.Reject(RejectionReason.InvalidSignature, "the signature does not verify");
     }
 
-    private static bool Verifies(JsonWebKey key, string alg, byte[] signedBytes, byte[] signature)
+    internal static bool Verifies(JsonWebKey key, string alg, byte[] signedBytes, byte[] signature)
     {
         // A key that states its algorithm may only verify that algorithm (RFC 7517 §4.4).
         if (!string.IsNullOrEmpty(key.Alg) && !string.Equals(key.Alg, alg, StringComparison.Ordinal))
@@ -145,34 +123,27 @@ internal sealed partial class LogoutTokenValidator(
         }
     }
 
-    private static bool TryParseObject(ReadOnlySpan<char> segment, out JsonDocument document)
+    internal static bool TryParseObject(ReadOnlySpan<char> segment, out JsonDocument document)
     {
         document = null!;
-        // Note: invalid UTF-8 inside a JSON string would only throw when the string is read; refuse it here.
-        if (!TryDecode(segment, out var bytes) || !System.Text.Unicode.Utf8.IsValid(bytes))
+        // Note: text a parser accepts but no string can hold (invalid UTF-8, an escaped lone surrogate) would only
+        // throw when read, long after here; the whole segment is checked once instead.
+        if (!TryDecode(segment, out var bytes) || ReadableJson.TryParse(bytes, StrictJson) is not { } parsed)
         {
             return false;
         }
 
-        try
+        if (parsed.RootElement.ValueKind == JsonValueKind.Object)
         {
-            document = JsonDocument.Parse(bytes, StrictJson);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        if (document.RootElement.ValueKind == JsonValueKind.Object)
-        {
+            document = parsed;
             return true;
         }
 
-        document.Dispose();
+        parsed.Dispose();
         return false;
     }
 
-    private static bool TryDecode(ReadOnlySpan<char> segment, out byte[] bytes)
+    internal static bool TryDecode(ReadOnlySpan<char> segment, out byte[] bytes)
     {
         bytes = [];
         if (!IsCanonicalBase64Url(segment))

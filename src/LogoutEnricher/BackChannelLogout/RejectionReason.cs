@@ -74,4 +74,15 @@ public enum RejectionReason
 
     /// <summary>A <c>nonce</c> claim is present (BCL 1.0 §2.4 forbids it).</summary>
     NoncePresent,
+
+    /// <summary>The header has <c>crit</c> (RFC 7515 §4.1.11): it names an extension LogoutEnricher does not understand
+    /// (it understands none), or it is not a non-empty array of extension names.</summary>
+    CriticalHeaderNotUnderstood,
+
+    /// <summary>A header parameter that changes how the token is read (<c>zip</c>, <c>b64</c>), or a <c>kid</c>
+    /// that is not a non-empty string.</summary>
+    UnsupportedHeader,
+
+    /// <summary>The body did not arrive within Kestrel's minimum data rate.</summary>
+    BodyTimeout,
 }

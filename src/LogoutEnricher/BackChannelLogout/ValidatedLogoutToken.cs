@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogoutEnricher.Logout;
 using LogoutEnricher.Providers;
 
 namespace LogoutEnricher.BackChannelLogout;
@@ -14,6 +15,9 @@ internal sealed record ValidatedLogoutToken(
     JsonElement Payload)
 {
     public string Issuer => Client.Issuer;
+
+    /// <summary>The logout this token asks for, with its <c>jti</c> to record once accepted.</summary>
+    public LogoutRequest ToRequest() => new(Client, Payload, Sid, Subject, "provider") { Replay = new ReplayRecord(Jti, ReplayUntil) };
 }
 
 /// <summary>The outcome of validation: a token, or a reason with a description safe to return to the sender.</summary>

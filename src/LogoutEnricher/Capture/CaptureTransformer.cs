@@ -1,5 +1,6 @@
 using LogoutEnricher.BackChannelLogout;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Shared;
 using LogoutEnricher.Storage;
 using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,8 @@ internal sealed record CaptureFeature(TokenRequest? Request, Uri? ExactDestinati
 /// </summary>
 internal sealed partial class CaptureTransformer(
     SessionCapturer capturer,
-    IOptions<LogoutEnricherOptions> options,
+    IOptions<CaptureOptions> options,
+    StoreFailures failures,
     LogoutEnricherMetrics metrics,
     ILogger<CaptureTransformer> logger) : HttpTransformer
 {
@@ -41,66 +43,100 @@ internal sealed partial class CaptureTransformer(
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         var feature = httpContext.Features.Get<CaptureFeature>();
-        if (feature?.Request is { } request && proxyResponse is { StatusCode: System.Net.HttpStatusCode.OK } && !await TryCaptureAsync(request, feature.Scope, proxyResponse, cancellationToken))
+        if (feature?.Request is { } request && proxyResponse is { StatusCode: System.Net.HttpStatusCode.OK })
         {
-            await OAuthErrors.WriteAsync(httpContext.Response, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
-                "the session could not be recorded for single logout; try again later");
-            return false;
+            switch (await TryCaptureAsync(request, feature.Scope, proxyResponse, cancellationToken))
+            {
+                case CaptureDecision.Withhold:
+                    await OAuthErrors.WriteAsync(httpContext.Response, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
+                        "the session could not be recorded for single logout; try again later");
+                    return false;
+                case CaptureDecision.UpstreamBrokeOff:
+                    await OAuthErrors.WriteAsync(httpContext.Response, StatusCodes.Status502BadGateway, OAuthErrors.TemporarilyUnavailable,
+                        "the identity provider's answer broke off");
+                    return false;
+            }
         }
 
         return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 
-    /// <returns>False only when the response must be withheld (store failure under Reject).</returns>
-    private async Task<bool> TryCaptureAsync(TokenRequest request, IssuerScope scope, HttpResponseMessage response, CancellationToken cancellationToken)
+    private enum CaptureDecision
     {
-        using var activity = LogoutEnricherActivities.StartCapture(request.ClientId);
-        var capture = options.Value.Capture;
-        if (response.Content.Headers.ContentLength > capture.MaxResponseBodyBytes)
+        PassOn,
+        Withhold,
+        UpstreamBrokeOff,
+    }
+
+    private async Task<CaptureDecision> TryCaptureAsync(TokenRequest request, IssuerScope scope, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var label = request.ClientId ?? "unknown";
+        using var activity = LogoutEnricherActivities.StartCapture(label);
+        var capture = options.Value;
+        if (request.Unreadable)
         {
-            metrics.CaptureCompleted(request.ClientId, "not_read");
-            return true;
+            return Skipped(label, "not_read");
         }
 
-        // Note: buffering lets the forwarder copy the very same bytes to the application afterwards.
-        await response.Content.LoadIntoBufferAsync(capture.MaxResponseBodyBytes, cancellationToken);
-        var parsed = TokenResponse.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        byte[]? body;
+        try
+        {
+            body = await BoundedResponseBody.ReadAsync(response, capture.MaxResponseBodyBytes, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            LogUpstreamBrokeOff(logger, exception.GetType().Name);
+            return CaptureDecision.UpstreamBrokeOff;
+        }
+
+        // What cannot be read passes through unread: too large, not valid UTF-8, text that cannot be decoded.
+        var readable = false;
+        var parsed = body is null ? null : TokenResponse.Parse(body, out readable);
+        if (!readable)
+        {
+            return Skipped(label, "not_read");
+        }
+
         if (parsed is null)
         {
-            LogNoSessionInResponse(logger, request.ClientId);
-            metrics.CaptureCompleted(request.ClientId, "no_session");
-            return true;
+            LogNoSessionInResponse(logger, label);
+            metrics.CaptureCompleted(label, "no_session");
+            return CaptureDecision.PassOn;
         }
 
         if (!scope.Allows(parsed.Issuer))
         {
-            LogIssuerOutOfScope(logger, request.ClientId);
-            metrics.CaptureCompleted(request.ClientId, "issuer_mismatch");
-            return true;
+            LogIssuerOutOfScope(logger, label);
+            metrics.CaptureCompleted(label, "issuer_mismatch");
+            return CaptureDecision.PassOn;
+        }
+
+        // Recorded under the client the tokens were issued to, and only when every client the request names agrees:
+        // a provider less strict than Keycloak may accept a client_id that is not the authenticated client.
+        if (request.AgreedClient(parsed.ClientId) is not { } clientId)
+        {
+            return Skipped(parsed.ClientId ?? label, parsed.ClientId is null && request.ClientHints.Count == 0 ? "client_unknown" : "client_mismatch");
         }
 
         try
         {
             var captured = await capturer.CaptureAsync(request, parsed, cancellationToken);
-            metrics.CaptureCompleted(request.ClientId, captured ? "captured" : "unknown_client");
-            return true;
+            metrics.CaptureCompleted(clientId, captured ? "captured" : "unknown_client");
+            return CaptureDecision.PassOn;
         }
         catch (StorageUnavailableException exception)
         {
             var reject = capture.FailurePolicy == CaptureFailurePolicy.Reject;
-            LogCaptureFailed(logger, request.ClientId, reject ? "rejected" : "allowed", exception.Message);
-            metrics.CaptureCompleted(request.ClientId, reject ? "store_failed_rejected" : "store_failed_allowed");
-            metrics.StoreFailed("capture");
-            return !reject;
+            failures.Report("capture", exception, reject ? "token response replaced by 503 (FailurePolicy Reject)" : "tokens returned uncaptured (FailurePolicy Allow)");
+            metrics.CaptureCompleted(clientId, reject ? "store_failed_rejected" : "store_failed_allowed");
+            return reject ? CaptureDecision.Withhold : CaptureDecision.PassOn;
         }
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Token response for client {ClientId} names no session and issuer; nothing captured")]
-    private static partial void LogNoSessionInResponse(ILogger logger, string clientId);
-
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Token response for client {ClientId} names an issuer that does not belong to the route's provider; nothing captured")]
-    private static partial void LogIssuerOutOfScope(ILogger logger, string clientId);
-
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Capture for client {ClientId} failed, token response {Decision}: {ErrorMessage}")]
-    private static partial void LogCaptureFailed(ILogger logger, string clientId, string decision, string errorMessage);
+    private CaptureDecision Skipped(string clientId, string reason)
+    {
+        LogCaptureSkipped(logger, clientId, reason);
+        metrics.CaptureCompleted(clientId, reason);
+        return CaptureDecision.PassOn;
+    }
 }

@@ -1,5 +1,5 @@
 using LogoutEnricher.BackChannelLogout;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
@@ -13,16 +13,17 @@ internal sealed partial class SessionCapturer(
     IssuerRegistry registry,
     ISessionStore store,
     SecretProtector protector,
-    IOptions<LogoutEnricherOptions> options,
+    IOptions<CaptureOptions> options,
     TimeProvider timeProvider,
     AuditLog audit,
     ILogger<SessionCapturer> logger)
 {
-    /// <returns>False when the exchange concerns no configured client (nothing is recorded).</returns>
+    /// <returns>False when the exchange concerns no configured client, or the request's clients disagree with the one
+    /// the tokens were issued to (nothing is recorded).</returns>
     /// <exception cref="StorageUnavailableException">The store failed.</exception>
     public async Task<bool> CaptureAsync(TokenRequest request, TokenResponse response, CancellationToken cancellationToken)
     {
-        if (registry.FindClient(response.Issuer, request.ClientId) is not { } client)
+        if (request.AgreedClient(response.ClientId) is not { } clientId || registry.FindClient(response.Issuer, clientId) is not { } client)
         {
             return false;
         }
@@ -35,11 +36,14 @@ internal sealed partial class SessionCapturer(
         }
 
         var session = new AppSession(
-            protector.Handle(request.AppSessionId, LogoutProcessor.AppSessionPurpose),
-            protector.Protect(request.AppSessionId, LogoutProcessor.AppSessionPurpose),
+            protector.Handle(request.AppSessionId, ProtectionPurposes.AppSession),
+            protector.Protect(request.AppSessionId, ProtectionPurposes.AppSession),
             host);
-        var capture = options.Value.Capture;
-        var lifetime = response.RefreshExpiresIn is > 0 and long seconds ? TimeSpan.FromSeconds(seconds) : capture.DefaultSessionLifetime;
+        var capture = options.Value;
+        // Note: compared in seconds first; TimeSpan.FromSeconds overflows far below long.MaxValue.
+        var lifetime = response.RefreshExpiresIn is > 0 and long seconds
+            ? seconds < capture.MaxSessionLifetime.TotalSeconds ? TimeSpan.FromSeconds(seconds) : capture.MaxSessionLifetime
+            : capture.DefaultSessionLifetime;
         var expiresAt = timeProvider.GetUtcNow() + (lifetime < capture.MaxSessionLifetime ? lifetime : capture.MaxSessionLifetime);
 
         await store.AddAsync(new SessionKey(response.Issuer, client.ClientId, response.Sid), response.Subject, [session], expiresAt, cancellationToken);
@@ -48,6 +52,6 @@ internal sealed partial class SessionCapturer(
         return true;
     }
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "client_session_host of client {ClientId} is not on its SessionHosts list and was dropped")]
+    [LoggerMessage(EventId = EventIds.SessionHostDropped, EventName = nameof(EventIds.SessionHostDropped), Level = LogLevel.Warning, Message = "client_session_host of client {ClientId} is not on its SessionHosts list and was dropped")]
     private static partial void LogSessionHostDropped(ILogger logger, string clientId);
 }

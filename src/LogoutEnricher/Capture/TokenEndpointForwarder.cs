@@ -1,5 +1,8 @@
 using LogoutEnricher.BackChannelLogout;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hardening;
+using LogoutEnricher.Shared;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -16,14 +19,33 @@ internal sealed partial class TokenEndpointForwarder(
     IHttpForwarder forwarder,
     ForwarderHttpClient httpClient,
     CaptureTransformer captureTransformer,
-    IOptions<LogoutEnricherOptions> options,
+    IOptions<UpstreamOptions> upstream,
+    IOptions<CaptureOptions> capture,
     ILogger<TokenEndpointForwarder> logger)
 {
     /// <summary>Forwards a token request to <paramref name="destinationPrefix"/> (path kept) or exactly to <paramref name="exactDestination"/>.</summary>
     /// <param name="scope">The issuers whose sessions this route may capture.</param>
     public async Task ForwardTokenRequestAsync(HttpContext context, Uri destinationPrefix, Uri? exactDestination, IssuerScope scope)
     {
-        if (await ReadTokenRequestAsync(context.Request) is { } tokenRequest)
+        TokenRequest? tokenRequest;
+        try
+        {
+            tokenRequest = await ReadTokenRequestAsync(context.Request);
+        }
+        catch (Exception exception) when (RequestBodyFailures.Classify(exception) is { } failure)
+        {
+            // The client's body broke off or stalled before anything was forwarded: the client's fault, said so.
+            await RejectBodyAsync(context, failure);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while sending its body: no one is left to answer.
+            LogRequestBodyRejected(logger, "was abandoned by the client");
+            return;
+        }
+
+        if (tokenRequest is not null)
         {
             context.Features.Set(new CaptureFeature(tokenRequest, exactDestination, scope));
         }
@@ -35,19 +57,34 @@ internal sealed partial class TokenEndpointForwarder(
         await ForwardAsync(context, destinationPrefix, captureTransformer);
     }
 
-    /// <summary>Front-door mode: any other request, forwarded untouched.</summary>
-    public Task ForwardOtherAsync(HttpContext context, Uri destinationPrefix) => ForwardAsync(context, destinationPrefix, HttpTransformer.Default);
+    /// <summary>Front-door mode: any other request, forwarded untouched, with the Host the client used.</summary>
+    public Task ForwardOtherAsync(HttpContext context, Uri destinationPrefix) => ForwardAsync(context, destinationPrefix, FrontDoorTransformer.Instance);
 
     private async Task ForwardAsync(HttpContext context, Uri destinationPrefix, HttpTransformer transformer)
     {
-        var requestConfig = new ForwarderRequestConfig { ActivityTimeout = options.Value.Upstream.Timeout };
+        var requestConfig = new ForwarderRequestConfig { ActivityTimeout = upstream.Value.Timeout };
         var error = await forwarder.SendAsync(context, destinationPrefix.ToString(), httpClient.Invoker, requestConfig, transformer);
         if (error == ForwarderError.None)
         {
             return;
         }
 
-        LogForwardFailed(logger, error, context.GetForwarderErrorFeature()?.Exception?.GetType().Name);
+        var exception = context.GetForwarderErrorFeature()?.Exception;
+        if (error == ForwarderError.RequestBodyClient)
+        {
+            // YARP could not read the client's body (broken chunks, a huge trailer, a stall): not the provider's doing.
+            await RejectBodyAsync(context, exception is null ? RequestBodyFailure.Malformed : RequestBodyFailures.Classify(exception) ?? RequestBodyFailure.Malformed);
+            return;
+        }
+
+        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-request; no one is left to answer, and the provider did nothing wrong.
+            LogRequestBodyRejected(logger, "was abandoned by the client");
+            return;
+        }
+
+        LogForwardFailed(logger, error, exception?.GetType().Name);
         if (!context.Response.HasStarted)
         {
             // YARP chose 502 (unreachable) or 504 (timeout); add the body an OAuth client expects.
@@ -58,18 +95,35 @@ internal sealed partial class TokenEndpointForwarder(
         }
     }
 
+    /// <summary>
+    /// Reads the whole body before anything is forwarded, so that a body the client breaks, stalls or makes too large
+    /// is answered here and never half-sent to the provider (where the failure would race with the upstream exchange
+    /// and could come out as "the provider could not be reached"). Only a form body within
+    /// <see cref="CaptureOptions.MaxRequestBodyBytes"/> is parsed; anything else is forwarded unread.
+    /// </summary>
     private async Task<TokenRequest?> ReadTokenRequestAsync(HttpRequest request)
     {
-        var limit = options.Value.Capture.MaxRequestBodyBytes;
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || request.ContentLength == 0)
+        {
+            return null;
+        }
+
+        // Note: held in memory, never spilled to a temporary file: a token request carries client secrets and codes.
+        // The route's body limit (RequestLimits.TokenRequestBodyBytes) bounds it; Kestrel answers a larger one with 413.
+        const int bufferBytes = (int)RequestLimits.TokenRequestBodyBytes;
+        request.EnableBuffering(bufferThreshold: bufferBytes, bufferLimit: bufferBytes);
+        await request.Body.DrainAsync(request.HttpContext.RequestAborted);
+        request.Body.Position = 0;
+
+        var limit = capture.Value.MaxRequestBodyBytes;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
-            || request.ContentLength is null or 0 || request.ContentLength > limit)
+            || request.Body.Length is 0 || request.Body.Length > limit)
         {
             // Not something we read: it passes through untouched.
             return null;
         }
 
-        request.EnableBuffering(bufferThreshold: limit, bufferLimit: limit);
         Dictionary<string, StringValues> form;
         try
         {
@@ -88,7 +142,7 @@ internal sealed partial class TokenEndpointForwarder(
         return TokenRequest.From(form, request.Headers.Authorization);
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Forwarding to the provider failed: {Error} ({ExceptionType})")]
+    [LoggerMessage(EventId = EventIds.ForwardingFailed, EventName = nameof(EventIds.ForwardingFailed), Level = LogLevel.Warning, Message = "Forwarding to the provider failed: {Error} ({ExceptionType})")]
     private static partial void LogForwardFailed(ILogger logger, ForwarderError error, string? exceptionType);
 }
 
@@ -107,4 +161,23 @@ internal sealed class ForwarderHttpClient : IDisposable
     });
 
     public void Dispose() => Invoker.Dispose();
+}
+
+/// <summary>
+/// Front-door forwarding keeps the request's Host header (YARP's default sends the destination's), as an ingress does
+/// (nginx <c>proxy_set_header Host $http_host</c>).
+/// </summary>
+internal sealed class FrontDoorTransformer : HttpTransformer
+{
+    public static readonly FrontDoorTransformer Instance = new();
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+
+        // Note: Keycloak with KC_HOSTNAME_BACKCHANNEL_DYNAMIC (or without KC_HOSTNAME) names its back-channel endpoints,
+        // jwks_uri among them, at the Host it was asked: through the front door that must be the front door, so that an
+        // application reading discovery here finds the realm key set LogoutEnricher serves, not Keycloak's own.
+        proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+    }
 }

@@ -2,17 +2,26 @@ using System.Buffers.Text;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using LogoutEnricher.Hardening;
 using Microsoft.Extensions.Primitives;
 
 namespace LogoutEnricher.Capture;
 
 /// <summary>What a token request says about the application session: who the client is, and its session id and node.</summary>
-internal sealed record TokenRequest(string ClientId, string AppSessionId, string? SessionHost)
+/// <param name="ClientId">The first client the request names (for logs and metrics); null when it names none.</param>
+internal sealed record TokenRequest(string? ClientId, string AppSessionId, string? SessionHost)
 {
+    /// <summary>Every client the request names: form <c>client_id</c>, the HTTP Basic user, a <c>client_assertion</c>'s
+    /// <c>iss</c> and <c>sub</c>. A provider may authenticate by any one of them. Default: <see cref="ClientId"/>.</summary>
+    public IReadOnlyList<string> ClientHints { get; init; } = ClientId is null ? [] : [ClientId];
+
+    /// <summary>A <c>client_assertion</c> is present but cannot be read: nothing is captured.</summary>
+    public bool Unreadable { get; init; }
+
     /// <summary>
-    /// Reads the form of a token request. The client is the form's <c>client_id</c>, else HTTP Basic (whose parts are
-    /// form-url-encoded, RFC 6749 §2.3.1), else the <c>sub</c> of a <c>client_assertion</c> (RFC 7523 §3). Returns null
-    /// when there is nothing to capture.
+    /// Reads the form of a token request. The client hints are the form's <c>client_id</c>, HTTP Basic (whose parts are
+    /// form-url-encoded, RFC 6749 §2.3.1), and the <c>iss</c> and <c>sub</c> of a <c>client_assertion</c> (RFC 7523
+    /// §3). Returns null when there is nothing to capture.
     /// </summary>
     public static TokenRequest? From(IReadOnlyDictionary<string, StringValues> form, string? authorization)
     {
@@ -22,8 +31,40 @@ internal sealed record TokenRequest(string ClientId, string AppSessionId, string
             return null;
         }
 
-        var clientId = Single(form, "client_id") ?? FromBasic(authorization) ?? FromAssertion(Single(form, "client_assertion"));
-        return clientId is null ? null : new TokenRequest(clientId, appSessionId, Single(form, "client_session_host"));
+        var hints = new List<string>(2);
+        AddHint(hints, Single(form, "client_id"));
+        AddHint(hints, FromBasic(authorization));
+        var unreadable = false;
+        if (Single(form, "client_assertion") is { } assertion)
+        {
+            unreadable = !TryReadAssertion(assertion, hints);
+        }
+
+        return new TokenRequest(hints.FirstOrDefault(), appSessionId, Single(form, "client_session_host")) { ClientHints = hints, Unreadable = unreadable };
+    }
+
+    public bool Equals(TokenRequest? other) =>
+        other is not null && ClientId == other.ClientId && AppSessionId == other.AppSessionId && SessionHost == other.SessionHost
+        && Unreadable == other.Unreadable && ClientHints.SequenceEqual(other.ClientHints);
+
+    public override int GetHashCode() => HashCode.Combine(ClientId, AppSessionId, SessionHost);
+
+    /// <summary>
+    /// The client to record the session under: the one the tokens were issued to, when every hint of the request agrees
+    /// with it; without it, the request's hints when they all agree. Null when they disagree or nothing names a client.
+    /// </summary>
+    public string? AgreedClient(string? issuedTo)
+    {
+        var client = issuedTo ?? ClientId;
+        return client is not null && ClientHints.All(hint => string.Equals(hint, client, StringComparison.Ordinal)) ? client : null;
+    }
+
+    private static void AddHint(List<string> hints, string? hint)
+    {
+        if (!string.IsNullOrEmpty(hint))
+        {
+            hints.Add(hint);
+        }
     }
 
     private static string? Single(IReadOnlyDictionary<string, StringValues> form, string name) =>
@@ -48,24 +89,30 @@ internal sealed record TokenRequest(string ClientId, string AppSessionId, string
         return colon <= 0 ? null : Uri.UnescapeDataString(credentials[..colon].Replace('+', ' '));
     }
 
-    private static string? FromAssertion(string? assertion)
+    /// <returns>False when the assertion cannot be read (not a JWS, or a payload that is not readable JSON).</returns>
+    private static bool TryReadAssertion(string assertion, List<string> hints)
     {
         // Note: read without verifying; the provider verifies the assertion, and only its 200 answer leads to a capture.
-        var parts = assertion?.Split('.');
+        var parts = assertion.Split('.');
         if (parts is not { Length: 3 } || !Base64Url.IsValid(parts[1]))
         {
-            return null;
+            return false;
         }
 
-        try
+        using var payload = ReadableJson.TryParse(Base64Url.DecodeFromChars(parts[1]));
+        if (payload?.RootElement is not { ValueKind: JsonValueKind.Object } claims)
         {
-            using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
-            return payload.RootElement.ValueKind == JsonValueKind.Object && payload.RootElement.TryGetProperty("sub", out var sub)
-                && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null;
+            return false;
         }
-        catch (JsonException)
+
+        foreach (var name in (ReadOnlySpan<string>)["iss", "sub"])
         {
-            return null;
+            if (claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                AddHint(hints, value.GetString());
+            }
         }
+
+        return true;
     }
 }

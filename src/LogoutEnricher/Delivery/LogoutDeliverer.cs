@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using LogoutEnricher.Enrichment;
-using LogoutEnricher.Hosting;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,7 @@ namespace LogoutEnricher.Delivery;
 internal sealed class LogoutDeliverer(
     IHttpClientFactory httpClientFactory,
     EnrichedTokenFactory tokens,
-    IOptions<LogoutEnricherOptions> options,
+    IOptions<DeliveryOptions> options,
     TimeProvider timeProvider,
     LogoutEnricherMetrics metrics,
     AuditLog audit)
@@ -45,7 +44,7 @@ internal sealed class LogoutDeliverer(
 
         using var request = CreateRequest(client, url, claims, sid, delivery);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.Delivery.Timeout);
+        timeout.CancelAfter(options.Value.Timeout);
         try
         {
             using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -64,10 +63,23 @@ internal sealed class LogoutDeliverer(
 
     private HttpRequestMessage CreateRequest(ConfiguredClient client, string url, JsonElement claims, string? sid, LogoutDelivery delivery)
     {
+        if (client.Format == LogoutFormat.KeycloakAdmin && delivery.Action is { } adminAction)
+        {
+            // A sign-out-all or push-revocation forwarded as Keycloak sent it, re-signed with LogoutEnricher's key.
+            return new HttpRequestMessage(HttpMethod.Post, url.TrimEnd('/') + adminAction.PathSuffix)
+            {
+                Content = new StringContent(tokens.CreateAdminAction(client.ClientId, adminAction), Encoding.UTF8, new MediaTypeHeaderValue("text/plain")),
+            };
+        }
+
         if (client.Format == LogoutFormat.KeycloakAdmin)
         {
             // Keycloak's legacy Admin URL logout: the signed LogoutAction as the raw text/plain body of {adminUrl}/k_logout.
-            var action = tokens.CreateLogoutAction(client.ClientId, sid, delivery.AppSessionIds);
+            // Note: a logout LogoutEnricher started itself names its reason here too (issue 12).
+            var reason = claims.ValueKind == JsonValueKind.Object && claims.TryGetProperty("logout_reason", out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+            var action = tokens.CreateLogoutAction(client.ClientId, sid, delivery.AppSessionIds, reason);
             return new HttpRequestMessage(HttpMethod.Post, url.TrimEnd('/') + "/k_logout")
             {
                 Content = new StringContent(action, Encoding.UTF8, new MediaTypeHeaderValue("text/plain")),

@@ -6,7 +6,11 @@ namespace LogoutEnricher.Delivery;
 /// <param name="Host">The <c>client_session_host</c> this delivery goes to, or null for the URL without a host.</param>
 /// <param name="AppSessionIds">The application's own session ids, in clear: never logged, only encrypted at rest.</param>
 /// <param name="Removals">The mapping entries (key and session handles) to forget once this delivery succeeded.</param>
-internal sealed record LogoutDelivery(string? Host, IReadOnlyList<string> AppSessionIds, IReadOnlyList<MappingRemoval> Removals)
+/// <param name="Action">
+/// Set for a Keycloak Admin URL action forwarded as such (the notBefore <c>LogoutAction</c> of a sign-out-all, or a
+/// <c>PushNotBeforeAction</c>) instead of a per-session logout; only for <see cref="Providers.LogoutFormat.KeycloakAdmin"/> clients.
+/// </param>
+internal sealed record LogoutDelivery(string? Host, IReadOnlyList<string> AppSessionIds, IReadOnlyList<MappingRemoval> Removals, KeycloakAdminAction? Action = null)
 {
     public LogoutDelivery(string? host, IReadOnlyList<string> appSessionIds)
         : this(host, appSessionIds, [])

@@ -1,38 +1,51 @@
-using LogoutEnricher.BackChannelLogout;
-using LogoutEnricher.Hosting;
+using System.Text.Json;
+using LogoutEnricher.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery;
+
+/// <summary>One logout's deliveries, as a fan-out batch queues them together.</summary>
+internal sealed record QueuedLogout(ConfiguredClient Client, JsonElement Claims, string? Sid, IReadOnlyList<LogoutDelivery> Deliveries);
 
 /// <summary>Queued mode: writes a logout's deliveries to the outbox, all or none, and wakes the dispatcher.</summary>
 internal sealed class LogoutEnqueuer(
     IOutboxStore outbox,
     OutboxPayloadProtector payloads,
     OutboxSignal signal,
-    IOptions<LogoutEnricherOptions> options,
+    IOptions<DeliveryOptions> options,
     TimeProvider timeProvider)
 {
     /// <exception cref="StorageUnavailableException">The outbox could not be written; nothing was queued.</exception>
-    public async Task EnqueueAsync(ValidatedLogoutToken token, IReadOnlyList<LogoutDelivery> deliveries, CancellationToken cancellationToken)
+    public Task EnqueueAsync(ConfiguredClient client, JsonElement claims, string? sid, IReadOnlyList<LogoutDelivery> deliveries, CancellationToken cancellationToken) =>
+        EnqueueAsync([new QueuedLogout(client, claims, sid, deliveries)], cancellationToken);
+
+    /// <summary>Writes the deliveries of several logouts in one atomic outbox write (a fan-out page).</summary>
+    /// <exception cref="StorageUnavailableException">The outbox could not be written; nothing was queued.</exception>
+    public async Task EnqueueAsync(IReadOnlyList<QueuedLogout> logouts, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var expiresAt = now + options.Value.Delivery.MaxAge;
-        var entries = deliveries.Select(delivery => new OutboxEntry(
+        var expiresAt = now + options.Value.MaxAge;
+        var entries = logouts.SelectMany(logout => logout.Deliveries.Select(delivery => new OutboxEntry(
             Guid.CreateVersion7(now).ToString("N"),
-            token.Issuer,
-            token.Client.ClientId,
+            logout.Client.Issuer,
+            logout.Client.ClientId,
             delivery.Host,
             payloads.Protect(new OutboxPayload(
-                token.Payload,
-                token.Sid,
+                logout.Claims,
+                logout.Sid,
                 delivery.AppSessionIds,
-                [.. delivery.Removals.Select(r => new OutboxRemoval(r.Key.Sid, r.Handles))])),
+                [.. delivery.Removals.Select(r => new OutboxRemoval(r.Key.Sid, r.Handles))],
+                delivery.Action)),
             now,
             expiresAt,
             Attempts: 0,
             NextAttemptAt: now,
-            LastError: null)).ToArray();
+            LastError: null))).ToArray();
+        if (entries.Length == 0)
+        {
+            return;
+        }
 
         await outbox.EnqueueAsync(entries, cancellationToken);
         signal.Notify();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using LogoutEnricher.BackChannelLogout;
+using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Providers;
 using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
 
@@ -11,9 +12,8 @@ namespace LogoutEnricher.Delivery;
 /// </summary>
 internal sealed partial class LogoutPlanner(SecretProtector protector, ILogger<LogoutPlanner> logger)
 {
-    public IReadOnlyList<LogoutDelivery> Plan(ValidatedLogoutToken token, IReadOnlyList<SessionMapping> mappings)
+    public IReadOnlyList<LogoutDelivery> Plan(ConfiguredClient client, IReadOnlyList<SessionMapping> mappings)
     {
-        var client = token.Client;
         var byHost = new Dictionary<string, Builder>(StringComparer.OrdinalIgnoreCase);
         var withoutHost = new Builder(null);
         foreach (var mapping in mappings)
@@ -55,7 +55,7 @@ internal sealed partial class LogoutPlanner(SecretProtector protector, ILogger<L
     {
         try
         {
-            id = protector.UnprotectString(session.ProtectedId, LogoutProcessor.AppSessionPurpose);
+            id = protector.UnprotectString(session.ProtectedId, ProtectionPurposes.AppSession);
             return true;
         }
         catch (CryptographicException)
@@ -87,9 +87,9 @@ internal sealed partial class LogoutPlanner(SecretProtector protector, ILogger<L
         public LogoutDelivery Build() => new(host, _ids, [.. _handles.Select(pair => new MappingRemoval(pair.Key, pair.Value))]);
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "An application session could not be decrypted (was the encryption key changed without keeping the previous one?)")]
+    [LoggerMessage(EventId = EventIds.AppSessionUndecryptable, EventName = nameof(EventIds.AppSessionUndecryptable), Level = LogLevel.Warning, Message = "An application session could not be decrypted (was the encryption key changed without keeping the previous one?)")]
     private static partial void LogUndecryptableSession(ILogger logger);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "{Count} sessions of client {ClientId} have no allowed session host, its logout URL is per node and it has no FallbackLogoutUrl; they cannot be delivered")]
+    [LoggerMessage(EventId = EventIds.SessionsWithoutHostDropped, EventName = nameof(EventIds.SessionsWithoutHostDropped), Level = LogLevel.Warning, Message = "{Count} sessions of client {ClientId} have no allowed session host, its logout URL is per node and it has no FallbackLogoutUrl; they cannot be delivered")]
     private static partial void LogSessionsWithoutHost(ILogger logger, string clientId, int count);
 }

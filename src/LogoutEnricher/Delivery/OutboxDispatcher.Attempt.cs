@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.Delivery;
@@ -33,6 +34,13 @@ internal sealed partial class OutboxDispatcher
             return;
         }
 
+        if (payload.Action is not null && client.Format != Providers.LogoutFormat.KeycloakAdmin)
+        {
+            // A Keycloak Admin URL action queued while the client was KeycloakAdmin; a BackChannel client cannot take it.
+            await DeadLetterAsync(entry, entry.Attempts, "action_for_backchannel_client");
+            return;
+        }
+
         if (client.UrlFor(entry.Host) is null)
         {
             // A host that left the allow-list (or a fallback URL that was removed) after the logout was queued.
@@ -41,17 +49,15 @@ internal sealed partial class OutboxDispatcher
         }
 
         var attempts = entry.Attempts + 1;
-        var result = await deliverer.DeliverAsync(client, payload.Claims, payload.Sid, new LogoutDelivery(entry.Host, payload.AppSessionIds), stoppingToken);
+        var result = await deliverer.DeliverAsync(client, payload.Claims, payload.Sid, new LogoutDelivery(entry.Host, payload.AppSessionIds, [], payload.Action), stoppingToken);
         var now = timeProvider.GetUtcNow();
         statistics.CountAttempt(leaseOverrun: now >= leasedUntil);
 
         // Note: from here on the bookkeeping is not cancelled by shutdown: the application already has its answer.
         if (result.Succeeded)
         {
-            foreach (var removal in payload.Removals)
-            {
-                await sessions.RemoveAsync(new SessionKey(entry.Issuer, entry.ClientId, removal.Sid), removal.Handles, CancellationToken.None);
-            }
+            await completion.CompleteAsync(
+                payload.Removals.Select(removal => new MappingRemoval(new SessionKey(entry.Issuer, entry.ClientId, removal.Sid), removal.Handles)), CancellationToken.None);
 
             await outbox.CompleteAsync(entry.Id, CancellationToken.None);
             statistics.CountDelivered();
@@ -94,25 +100,23 @@ internal sealed partial class OutboxDispatcher
         }
         catch (StorageUnavailableException exception)
         {
-            LogStoreFailed(logger, "release a lease", exception.Message);
+            failures.Report("outbox", exception, "a lease was not released; it runs out by itself");
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Dispatcher {Owner} started")]
+    [LoggerMessage(EventId = EventIds.DispatcherStarted, EventName = nameof(EventIds.DispatcherStarted), Level = LogLevel.Information, Message = "Dispatcher {Owner} started")]
     private static partial void LogDispatcherStarted(ILogger logger, string owner);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.OutboxEntryDelivered, EventName = nameof(EventIds.OutboxEntryDelivered), Level = LogLevel.Information,
         Message = "Logout delivered to client {ClientId} (entry {EntryId}, attempt {Attempts}, {ElapsedMs:0.0} ms, {Age} after it was accepted)")]
     private static partial void LogDelivered(ILogger logger, string clientId, string entryId, int attempts, double elapsedMs, TimeSpan age);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = EventIds.DeliveryRetryScheduled, EventName = nameof(EventIds.DeliveryRetryScheduled), Level = LogLevel.Warning,
         Message = "Logout delivery to client {ClientId} failed transiently (entry {EntryId}, attempt {Attempts}, {Error}); next attempt in {Delay}")]
     private static partial void LogRetryScheduled(ILogger logger, string clientId, string entryId, int attempts, string error, TimeSpan delay);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Error,
+    [LoggerMessage(EventId = EventIds.DeliveryDeadLettered, EventName = nameof(EventIds.DeliveryDeadLettered), Level = LogLevel.Error,
         Message = "Logout delivery to client {ClientId} moved to the dead letters (entry {EntryId}, {Attempts} attempts): {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, string clientId, string entryId, int attempts, string reason);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "The outbox store failed to {Operation}: {ErrorMessage}")]
-    private static partial void LogStoreFailed(ILogger logger, string operation, string errorMessage);
 }

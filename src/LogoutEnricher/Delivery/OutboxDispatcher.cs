@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using LogoutEnricher.Hosting;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
@@ -13,13 +12,14 @@ namespace LogoutEnricher.Delivery;
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IOutboxStore outbox,
-    ISessionStore sessions,
+    LogoutCompletion completion,
     IssuerRegistry registry,
     OutboxPayloadProtector payloads,
     LogoutDeliverer deliverer,
     OutboxSignal signal,
     DispatcherStatistics statistics,
-    IOptions<LogoutEnricherOptions> options,
+    StoreFailures failures,
+    IOptions<DeliveryOptions> options,
     TimeProvider timeProvider,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -28,10 +28,17 @@ internal sealed partial class OutboxDispatcher(
     private SemaphoreSlim? _slots;
     private volatile bool _backlog;
 
-    /// <summary>Unique per process and host instance, so that two replicas (or two hosts in one test) never share leases.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly Dictionary<(string Issuer, string ClientId), int> _startedPerClient = [];
 
-    private DeliveryOptions Settings => options.Value.Delivery;
+    /// <summary>
+    /// <c>Delivery:ReplicaId</c> when configured (stable across restarts), else unique per process and host instance,
+    /// so that two replicas (or two hosts in one test) never share leases.
+    /// </summary>
+    public string Owner { get; } = string.IsNullOrWhiteSpace(options.Value.ReplicaId)
+        ? $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"
+        : "replica/" + options.Value.ReplicaId;
+
+    private DeliveryOptions Settings => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,6 +47,7 @@ internal sealed partial class OutboxDispatcher(
         LogDispatcherStarted(logger, Owner);
         try
         {
+            await TakeBackOwnLeasesAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 if (!await LeaseAndStartAsync(slots, stoppingToken))
@@ -59,7 +67,8 @@ internal sealed partial class OutboxDispatcher(
     /// <returns>True when every free slot got an entry: more may be due, so look again at once.</returns>
     private async Task<bool> LeaseAndStartAsync(SemaphoreSlim slots, CancellationToken stoppingToken)
     {
-        var free = slots.CurrentCount;
+        // Note: only what can start now is leased: free slots, and no more than the configured clients have room for.
+        var free = Math.Min(slots.CurrentCount, RoomForClients());
         if (free == 0)
         {
             _backlog = true;
@@ -76,18 +85,30 @@ internal sealed partial class OutboxDispatcher(
         }
         catch (StorageUnavailableException exception)
         {
-            LogStoreFailed(logger, "lease", exception.Message);
+            failures.Report("outbox", exception, "nothing leased; the next poll tries again");
             return false;
         }
 
+        var handedBack = 0;
         foreach (var entry in entries)
         {
+            if (!TryReserveClientSlot(entry))
+            {
+                // Note: its client already has MaxParallelismPerClient deliveries running here; holding the lease while
+                // it waits would make a crash hold it back for a whole lease (issue 13 item 12). Hand it back.
+                await ReleaseAsync(entry);
+                handedBack++;
+                continue;
+            }
+
             await slots.WaitAsync(stoppingToken);
             _running[entry.Id] = RunAsync(entry, leasedUntil, stoppingToken);
         }
 
         _backlog = entries.Count == free;
-        return _backlog;
+        // Note: with entries handed back, leasing again at once would get the same ones; a finished delivery (which
+        // signals while there is a backlog) or the poll interval wakes the loop instead.
+        return _backlog && handedBack == 0;
     }
 
     private async Task RunAsync(OutboxEntry entry, DateTimeOffset leasedUntil, CancellationToken stoppingToken)
@@ -113,10 +134,11 @@ internal sealed partial class OutboxDispatcher(
         catch (StorageUnavailableException exception)
         {
             // Note: the lease runs out and the entry is tried again, by this replica or another.
-            LogStoreFailed(logger, "record a delivery", exception.Message);
+            failures.Report("outbox", exception, "the delivery outcome was not recorded; the entry is tried again when its lease runs out");
         }
         finally
         {
+            ReleaseClientSlot(entry);
             _running.TryRemove(entry.Id, out _);
             _slots?.Release();
             if (_backlog)

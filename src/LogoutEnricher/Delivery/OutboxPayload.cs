@@ -12,7 +12,9 @@ namespace LogoutEnricher.Delivery;
 /// <param name="Sid">The provider's session id, or null.</param>
 /// <param name="AppSessionIds">The ids this delivery names.</param>
 /// <param name="Removals">The mapping handles to remove once delivered.</param>
-internal sealed record OutboxPayload(JsonElement Claims, string? Sid, IReadOnlyList<string> AppSessionIds, IReadOnlyList<OutboxRemoval> Removals);
+/// <param name="Action">A Keycloak Admin URL action to forward instead of a per-session logout (absent in older entries).</param>
+internal sealed record OutboxPayload(
+    JsonElement Claims, string? Sid, IReadOnlyList<string> AppSessionIds, IReadOnlyList<OutboxRemoval> Removals, KeycloakAdminAction? Action = null);
 
 /// <summary>One mapping's handles; issuer and client are the entry's own.</summary>
 internal sealed record OutboxRemoval(string Sid, IReadOnlyList<string> Handles);
@@ -24,7 +26,7 @@ internal sealed partial class OutboxPayloadJsonContext : JsonSerializerContext;
 /// <summary>Serializes and encrypts outbox payloads (AES-GCM, bound to their own purpose).</summary>
 internal sealed class OutboxPayloadProtector(SecretProtector protector)
 {
-    public const string Purpose = "outbox-payload";
+    public const string Purpose = ProtectionPurposes.OutboxPayload;
 
     public string Protect(OutboxPayload payload) =>
         protector.Protect(JsonSerializer.SerializeToUtf8Bytes(payload, OutboxPayloadJsonContext.Default.OutboxPayload), Purpose);

@@ -1,32 +1,31 @@
 using System.Threading.RateLimiting;
-using LogoutEnricher.BackChannelLogout;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.Shared;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Hardening;
 
 /// <summary>
-/// One token bucket per protected route (logout; capture when enabled). Refused requests get 429 with
-/// <c>Retry-After</c> and an OAuth error body, which Keycloak logs and retries like any failed logout.
+/// One token bucket per protected route kind, attached to its endpoints as metadata (<c>RequireRateLimiting</c>):
+/// <see cref="LogoutPolicy"/> on the logout receiver, <see cref="CapturePolicy"/> on the token endpoint proxy. Refused
+/// requests get 429 with <c>Retry-After</c> and an OAuth error body, which Keycloak logs and retries like any failed
+/// logout.
 /// </summary>
 internal static class RateLimiting
 {
+    public const string LogoutPolicy = "logoutenricher-logout";
+    public const string CapturePolicy = "logoutenricher-capture";
+
     public static IServiceCollection AddLogoutEnricherRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.SectionName);
+        services.AddOptions<RateLimitingOptions>().Bind(configuration.GetSection(RateLimitingOptions.SectionName));
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>, IOptions<LogoutEnricherOptions>>((limiter, limits, enricher) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, limits) =>
         {
-            var tokenPaths = RouteKinds.TokenPaths(enricher.Value);
-            var logout = limits.Value.Logout;
-            var capture = limits.Value.Capture;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RouteKind>(context => RouteKinds.Of(context, tokenPaths) switch
-            {
-                RouteKind.Logout when logout.PermitsPerSecond > 0 => RateLimitPartition.GetTokenBucketLimiter(RouteKind.Logout, _ => Bucket(logout)),
-                RouteKind.Capture when capture.PermitsPerSecond > 0 => RateLimitPartition.GetTokenBucketLimiter(RouteKind.Capture, _ => Bucket(capture)),
-                _ => RateLimitPartition.GetNoLimiter(RouteKind.Other),
-            });
+            // Note: a constant partition key: every caller of the route shares the bucket, because it protects the
+            // store and the applications, not fairness between callers.
+            limiter.AddPolicy(LogoutPolicy, _ => Partition(LogoutPolicy, limits.Value.Logout));
+            limiter.AddPolicy(CapturePolicy, _ => Partition(CapturePolicy, limits.Value.Capture));
             limiter.OnRejected = static async (rejected, cancellationToken) =>
             {
                 rejected.HttpContext.Response.Headers.RetryAfter = "1";
@@ -37,12 +36,14 @@ internal static class RateLimiting
         return services;
     }
 
-    private static TokenBucketRateLimiterOptions Bucket(RouteRateLimit limit) => new()
-    {
-        TokensPerPeriod = limit.PermitsPerSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        TokenLimit = limit.Burst > 0 ? limit.Burst : limit.PermitsPerSecond * 2,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+    private static RateLimitPartition<string> Partition(string policy, RouteRateLimit limit) => limit.PermitsPerSecond > 0
+        ? RateLimitPartition.GetTokenBucketLimiter(policy, _ => new TokenBucketRateLimiterOptions
+        {
+            TokensPerPeriod = limit.PermitsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            TokenLimit = limit.Burst > 0 ? limit.Burst : limit.PermitsPerSecond * 2,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        })
+        : RateLimitPartition.GetNoLimiter(policy);
 }

@@ -1,13 +1,13 @@
-using LogoutEnricher.Hosting;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Hardening;
 
 /// <summary>
-/// Size limits for a host that anyone can reach. Kestrel's header limits apply to every request; the body limit is
-/// lowered per request, because front-door mode must still forward Keycloak's own large requests (realm imports).
+/// Size limits for a host that anyone can reach. Kestrel's header limits apply to every request, and its body limit is
+/// the small one of the routes LogoutEnricher answers itself; a route that needs another declares it as endpoint
+/// metadata (<see cref="WithRequestBodyLimit"/>), which routing applies before the body is read: token requests get
+/// <see cref="TokenRequestBodyBytes"/>, and front-door mode none, since it must forward Keycloak's own large requests.
 /// </summary>
 internal static class RequestLimits
 {
@@ -21,30 +21,17 @@ internal static class RequestLimits
     public static void ConfigureKestrel(KestrelServerOptions kestrel)
     {
         kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = OwnRouteBodyBytes;
         kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         kestrel.Limits.MaxRequestHeaderCount = 64;
         kestrel.Limits.MaxRequestLineSize = 8 * 1024;
         kestrel.Limits.Http2.MaxRequestHeaderFieldSize = 16 * 1024;
     }
 
-    /// <summary>Middleware (after routing): lowers the body limit of every request that is not forwarded whole.</summary>
-    public static IApplicationBuilder UseRequestBodyLimits(this IApplicationBuilder app)
-    {
-        var tokenPaths = RouteKinds.TokenPaths(app.ApplicationServices.GetRequiredService<IOptions<LogoutEnricherOptions>>().Value);
-        return app.Use((context, next) =>
-        {
-            var limit = RouteKinds.Of(context, tokenPaths) switch
-            {
-                RouteKind.FrontDoor => (long?)null,
-                RouteKind.Capture => TokenRequestBodyBytes,
-                _ => OwnRouteBodyBytes,
-            };
-            if (limit is not null && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-            {
-                feature.MaxRequestBodySize = limit;
-            }
+    /// <summary>This endpoint's body limit instead of <see cref="OwnRouteBodyBytes"/>; null lifts it.</summary>
+    public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder builder, long? maxBytes)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestBodyLimit(maxBytes));
 
-            return next(context);
-        });
-    }
+    private sealed record RequestBodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 }

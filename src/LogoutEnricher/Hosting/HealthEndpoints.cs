@@ -1,3 +1,4 @@
+using LogoutEnricher.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace LogoutEnricher.Hosting;
@@ -8,8 +9,13 @@ internal static class HealthEndpoints
 
     public static void MapHealth(this IEndpointRouteBuilder endpoints)
     {
-        // Liveness: the process answers. Readiness: the store answers and every issuer's keys are loaded.
+        // Liveness: the process answers. Readiness: the store answers and every issuer's keys are loaded; its JSON
+        // body says which check fails and why.
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = ReadinessReport.WriteAsync,
+        });
     }
 }

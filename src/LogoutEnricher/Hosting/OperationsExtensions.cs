@@ -1,10 +1,9 @@
 using LogoutEnricher.Admin;
 using LogoutEnricher.Hardening;
-using LogoutEnricher.Security;
-using LogoutEnricher.Signing;
+using LogoutEnricher.OperatorConsole;
 using LogoutEnricher.Telemetry;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Hosting;
 
@@ -16,28 +15,20 @@ internal static class OperationsExtensions
         services.AddLogoutEnricherTelemetry(configuration);
         services.Configure<KestrelServerOptions>(RequestLimits.ConfigureKestrel);
         services.AddLogoutEnricherRateLimiting(configuration);
-        services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<KeyRotationOptions>, KeyRotationOptionsValidator>();
-        services.AddHostedService<KeyRotationService>();
-        services.AddOptions<EncryptionKeyRolloverOptions>().BindConfiguration(EncryptionKeyRolloverOptions.SectionName);
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<AdminAuthentication>();
         services.AddProblemDetails();
+        services.AddOperatorConsole(configuration);
         return services;
     }
 
-    /// <summary>Adds the middleware (after routing, which the host inserts first) and the operational endpoints.</summary>
+    /// <summary>The operational endpoints: metrics and the admin API.</summary>
     public static IEndpointRouteBuilder MapLogoutEnricherOperations(this IEndpointRouteBuilder endpoints)
     {
-        if (endpoints is IApplicationBuilder app)
-        {
-            app.UseRequestBodyLimits();
-            app.UseRateLimiter();
-        }
-
         endpoints.MapLogoutEnricherTelemetry();
         endpoints.MapAdminApi();
+        endpoints.MapOperatorConsole();
         return endpoints;
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using LogoutEnricher.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Providers;
@@ -36,9 +35,9 @@ internal sealed record ConfiguredIssuer(string Name, string Issuer, Uri Metadata
 /// </summary>
 internal sealed class IssuerRegistry
 {
-    public IssuerRegistry(IOptions<LogoutEnricherOptions> options)
+    public IssuerRegistry(IOptions<IssuersOptions> options)
     {
-        Issuers = options.Value.Issuers
+        Issuers = options.Value
             .Select(pair => Build(pair.Key, pair.Value))
             .ToFrozenDictionary(i => i.Issuer, StringComparer.Ordinal);
     }

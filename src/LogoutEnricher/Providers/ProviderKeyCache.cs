@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.BackChannelLogout;
+using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -14,12 +15,19 @@ namespace LogoutEnricher.Providers;
 internal sealed partial class ProviderKeyCache(
     IssuerRegistry registry,
     IHttpClientFactory httpClientFactory,
-    IOptions<LogoutEnricherOptions> options,
+    IOptions<LogoutOptions> options,
     TimeProvider timeProvider,
     LogoutEnricherMetrics metrics,
     ILogger<ProviderKeyCache> logger)
 {
     public const string HttpClientName = "LogoutEnricher.Providers";
+
+    /// <summary>
+    /// Sent with every discovery and key-set request. When the provider's <c>jwks_uri</c> leads back to LogoutEnricher
+    /// (its public URL is LogoutEnricher, and Keycloak names that URL), the realm key set endpoint sees this header and
+    /// answers with Keycloak's own set instead of the merged one: the issuer's keys never include LogoutEnricher's.
+    /// </summary>
+    public const string KeyFetchHeader = "X-LogoutEnricher-Key-Fetch";
 
     private readonly ConcurrentDictionary<string, IssuerKeys> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshLocks = new(StringComparer.Ordinal);
@@ -44,7 +52,7 @@ internal sealed partial class ProviderKeyCache(
             // would turn a provider that just came up into lost logouts: providers do not resend).
             current = await RefreshAsync(issuer, current, honourFailureBackoff: false, cancellationToken);
         }
-        else if (now - current.FetchedAt >= options.Value.Logout.JwksCacheDuration)
+        else if (now - current.FetchedAt >= options.Value.JwksCacheDuration)
         {
             try
             {
@@ -52,8 +60,12 @@ internal sealed partial class ProviderKeyCache(
             }
             catch (ProviderUnavailableException exception)
             {
-                // Note: a provider briefly down must not stop logouts signed with keys we already know.
-                LogStaleKeysUsed(logger, issuer.Issuer, exception.Message);
+                // Note: a provider briefly down must not stop logouts signed with keys we already know. Said once per
+                // outage; the failure itself is logged by RefreshAsync when its cause changes.
+                if (_staleNoted.TryAdd(issuer.Issuer, 0))
+                {
+                    LogStaleKeysUsed(logger, issuer.Issuer, exception.Message);
+                }
             }
         }
 
@@ -74,7 +86,7 @@ internal sealed partial class ProviderKeyCache(
     /// </summary>
     private bool TryClaimUnknownKidRefresh(string issuer, DateTimeOffset now)
     {
-        var interval = options.Value.Logout.JwksRefreshInterval;
+        var interval = options.Value.JwksRefreshInterval;
         while (true)
         {
             if (!_lastUnknownKidRefresh.TryGetValue(issuer, out var last))
@@ -99,6 +111,28 @@ internal sealed partial class ProviderKeyCache(
         }
     }
 
+    /// <summary>
+    /// The issuer's key set no older than <paramref name="maxAge"/> when the provider answers; otherwise the last one
+    /// known, marked stale with the reason (null when none was ever loaded). One fetch for all concurrent callers.
+    /// </summary>
+    public async Task<(IssuerKeys? Keys, string? StaleReason)> GetKeySetAsync(ConfiguredIssuer issuer, TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        var current = _keys.GetValueOrDefault(issuer.Issuer);
+        if (current is not null && timeProvider.GetUtcNow() - current.FetchedAt < maxAge)
+        {
+            return (current, null);
+        }
+
+        try
+        {
+            return (await RefreshAsync(issuer, current, honourFailureBackoff: current is not null, cancellationToken), null);
+        }
+        catch (ProviderUnavailableException exception)
+        {
+            return (current, exception.Message);
+        }
+    }
+
     /// <summary>Loads the keys of every issuer that has none yet; used until all are loaded so that readiness reflects the providers.</summary>
     public async Task LoadMissingAsync(CancellationToken cancellationToken)
     {
@@ -109,9 +143,9 @@ internal sealed partial class ProviderKeyCache(
                 // The startup loop has its own backoff.
                 await RefreshAsync(issuer, null, honourFailureBackoff: false, cancellationToken);
             }
-            catch (ProviderUnavailableException exception)
+            catch (ProviderUnavailableException)
             {
-                LogKeysUnavailable(logger, issuer.Issuer, exception.Message);
+                // Logged by RefreshAsync when the cause changes: a retry loop does not repeat the same line.
             }
         }
     }
@@ -136,7 +170,7 @@ internal sealed partial class ProviderKeyCache(
             }
 
             var now = timeProvider.GetUtcNow();
-            if (honourFailureBackoff && _lastFailure.TryGetValue(issuer.Issuer, out var failedAt) && now - failedAt < options.Value.Logout.JwksRefreshInterval)
+            if (honourFailureBackoff && _lastFailure.TryGetValue(issuer.Issuer, out var failedAt) && now - failedAt < options.Value.JwksRefreshInterval)
             {
                 throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read moments ago; not asking again yet");
             }
@@ -146,14 +180,21 @@ internal sealed partial class ProviderKeyCache(
             {
                 keys = await FetchAsync(issuer, cancellationToken);
             }
-            catch (ProviderUnavailableException)
+            catch (ProviderUnavailableException exception)
             {
                 _lastFailure[issuer.Issuer] = now;
                 metrics.JwksRefreshed(issuer.Issuer, "failure");
+                RecordFailure(issuer.Issuer, exception.Message, now);
                 throw;
             }
 
             _lastFailure.TryRemove(issuer.Issuer, out _);
+            _staleNoted.TryRemove(issuer.Issuer, out _);
+            if (_failing.TryRemove(issuer.Issuer, out var ended))
+            {
+                LogKeysRecovered(logger, issuer.Issuer, now - ended.Since);
+            }
+
             _keys[issuer.Issuer] = keys;
             metrics.JwksRefreshed(issuer.Issuer, "success");
             LogKeysRefreshed(logger, issuer.Issuer, keys.Count);
@@ -168,23 +209,26 @@ internal sealed partial class ProviderKeyCache(
     private async Task<IssuerKeys> FetchAsync(ConfiguredIssuer issuer, CancellationToken cancellationToken)
     {
         var client = httpClientFactory.CreateClient(HttpClientName);
+        var address = issuer.MetadataAddress;
         try
         {
-            using var metadata = await GetJsonAsync(client, issuer.MetadataAddress, cancellationToken);
+            using var metadata = await GetJsonAsync(client, address, cancellationToken);
             if (!metadata.RootElement.TryGetProperty("jwks_uri", out var jwksUri) || jwksUri.ValueKind != JsonValueKind.String
                 || !Uri.TryCreate(jwksUri.GetString(), UriKind.Absolute, out var jwksAddress))
             {
-                throw new ProviderUnavailableException($"the discovery document of {issuer.Issuer} has no jwks_uri");
+                throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read: the discovery document has no jwks_uri ({address})");
             }
 
+            address = jwksAddress;
             using var response = await client.GetAsync(jwksAddress, cancellationToken);
             response.EnsureSuccessStatusCode();
-            var set = new JsonWebKeySet(await response.Content.ReadAsStringAsync(cancellationToken));
-            return new IssuerKeys(set.Keys, timeProvider.GetUtcNow());
+            var document = await response.Content.ReadAsStringAsync(cancellationToken);
+            var set = new JsonWebKeySet(document);
+            return new IssuerKeys(set.Keys, timeProvider.GetUtcNow(), document, response.Headers.CacheControl);
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException or ArgumentException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read: {exception.GetType().Name}", exception);
+            throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read: {ProviderFetchFailure.Describe(address, exception)}", exception);
         }
     }
 
@@ -196,12 +240,9 @@ internal sealed partial class ProviderKeyCache(
         return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Keys of {Issuer} refreshed: {KeyCount} signing keys")]
+    [LoggerMessage(EventId = EventIds.ProviderKeysRefreshed, EventName = nameof(EventIds.ProviderKeysRefreshed), Level = LogLevel.Information, Message = "Keys of {Issuer} refreshed: {KeyCount} signing keys")]
     private static partial void LogKeysRefreshed(ILogger logger, string issuer, int keyCount);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Keys of {Issuer} could not be refreshed, the cached ones stay in use: {Reason}")]
+    [LoggerMessage(EventId = EventIds.ProviderStaleKeysUsed, EventName = nameof(EventIds.ProviderStaleKeysUsed), Level = LogLevel.Warning, Message = "Keys of {Issuer} could not be refreshed, the cached ones stay in use: {Reason}")]
     private static partial void LogStaleKeysUsed(ILogger logger, string issuer, string reason);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Keys of {Issuer} unavailable at startup: {Reason}")]
-    private static partial void LogKeysUnavailable(ILogger logger, string issuer, string reason);
 }

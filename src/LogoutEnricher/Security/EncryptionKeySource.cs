@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.Security;
 
@@ -11,7 +11,8 @@ internal static class EncryptionKeySource
 {
     public const string GeneratedFileName = "encryption.key";
 
-    public static byte[] Load(StorageOptions storage, string contentRoot)
+    /// <param name="sqlitePath">The SQLite database file when that backend is in use, else null.</param>
+    public static byte[] Load(StorageOptions storage, string? sqlitePath, string contentRoot)
     {
         if (!string.IsNullOrEmpty(storage.EncryptionKey))
         {
@@ -23,8 +24,14 @@ internal static class EncryptionKeySource
             return ReadKeyFile(Path.GetFullPath(storage.EncryptionKeyFile, contentRoot));
         }
 
+        if (sqlitePath is null)
+        {
+            // The validator asks a shared backend for a key; this only guards a host composed without it.
+            throw new InvalidOperationException($"{StorageOptions.SectionName}:EncryptionKey is not set: only the embedded SQLite store may generate one.");
+        }
+
         // Relative to the content root, like the database file itself.
-        var directory = Path.GetDirectoryName(Path.GetFullPath(storage.Sqlite.Path, contentRoot))!;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(sqlitePath, contentRoot))!;
         var path = Path.Combine(directory, GeneratedFileName);
         if (File.Exists(path))
         {

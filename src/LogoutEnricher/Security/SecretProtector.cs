@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.Security;
 
@@ -10,13 +11,14 @@ namespace LogoutEnricher.Security;
 /// Format of a protected value: <c>v1.{keyId}.{base64url(nonce | ciphertext | tag)}</c>; the purpose is bound as
 /// associated data, so a value protected for one purpose cannot be replayed as another.
 /// </summary>
-internal sealed class SecretProtector
+internal sealed class SecretProtector : ISessionIdentityProtector
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
     private readonly KeyMaterial _current;
     private readonly Dictionary<string, KeyMaterial> _byId;
+    private readonly KeyMaterial[] _all;
 
     /// <param name="currentKey">32 bytes that protect new values.</param>
     /// <param name="previousKeys">Older keys that still decrypt existing values (rollover).</param>
@@ -29,6 +31,8 @@ internal sealed class SecretProtector
             var material = new KeyMaterial(previous);
             _byId.TryAdd(material.Id, material);
         }
+
+        _all = [_current, .. _byId.Values.Where(key => key != _current)];
     }
 
     public string Protect(ReadOnlySpan<byte> plaintext, string purpose)
@@ -74,6 +78,28 @@ internal sealed class SecretProtector
         return Base64Url.EncodeToString(hash);
     }
 
+    /// <summary>
+    /// The lookup hashes of <paramref name="value"/> (HMAC-SHA-256 under a key derived for lookups only): under the
+    /// current key first, then under each previous key, so rows written before a rollover are still found.
+    /// </summary>
+    public IReadOnlyList<string> Lookups(string purpose, string value)
+    {
+        var input = Encoding.UTF8.GetBytes(purpose + "\n" + value);
+        var hashes = new string[_all.Length];
+        Span<byte> hash = stackalloc byte[32];
+        for (var i = 0; i < _all.Length; i++)
+        {
+            HMACSHA256.HashData(_all[i].LookupKey, input, hash);
+            hashes[i] = Base64Url.EncodeToString(hash);
+        }
+
+        return hashes;
+    }
+
+    string ISessionIdentityProtector.Protect(string purpose, string value) => Protect(value, purpose);
+
+    string ISessionIdentityProtector.Unprotect(string purpose, string protectedValue) => UnprotectString(protectedValue, purpose);
+
     private sealed class KeyMaterial
     {
         public KeyMaterial(byte[] master)
@@ -85,6 +111,7 @@ internal sealed class SecretProtector
 
             EncryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "LogoutEnricher encryption"u8.ToArray());
             MacKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "LogoutEnricher handles"u8.ToArray());
+            LookupKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "LogoutEnricher session lookups"u8.ToArray());
             Id = Base64Url.EncodeToString(SHA256.HashData(MacKey).AsSpan(0, 6));
         }
 
@@ -93,5 +120,8 @@ internal sealed class SecretProtector
         public byte[] EncryptionKey { get; }
 
         public byte[] MacKey { get; }
+
+        /// <summary>Keys the hashes that stand for a provider sid or subject at rest (issue 13).</summary>
+        public byte[] LookupKey { get; }
     }
 }

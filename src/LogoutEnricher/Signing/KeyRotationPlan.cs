@@ -24,7 +24,7 @@ internal static class KeyRotationPlan
         .ToList();
 
     /// <summary>When the successor of <paramref name="signer"/> should start signing, if it is time to create it now.</summary>
-    public static DateTimeOffset? SuccessorActivation(StoredSigningKey signer, bool hasPending, DateTimeOffset now, KeyRotationOptions options)
+    public static DateTimeOffset? SuccessorActivation(StoredSigningKey signer, bool hasPending, DateTimeOffset now, SigningOptions options)
     {
         if (options.RotationPeriod <= TimeSpan.Zero || hasPending || signer.RetiresAt is not null)
         {

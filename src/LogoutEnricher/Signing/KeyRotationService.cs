@@ -1,6 +1,4 @@
-using LogoutEnricher.Hosting;
 using LogoutEnricher.Storage;
-using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Signing;
@@ -9,22 +7,20 @@ namespace LogoutEnricher.Signing;
 /// Re-reads the shared key store every <c>Signing:RefreshInterval</c>: creates the next key when it is due, adopts a
 /// key another replica created, and drops keys whose grace period ended. Off with <c>Signing:KeyFile</c>.
 /// </summary>
-internal sealed partial class KeyRotationService(
+internal sealed class KeyRotationService(
     SigningKeyProvider keys,
-    IOptions<KeyRotationOptions> rotation,
-    IOptions<LogoutEnricherOptions> options,
+    IOptions<SigningOptions> options,
     TimeProvider timeProvider,
-    LogoutEnricherMetrics metrics,
-    ILogger<KeyRotationService> logger) : BackgroundService
+    StoreFailures failures) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!string.IsNullOrEmpty(options.Value.Signing.KeyFile))
+        if (!string.IsNullOrEmpty(options.Value.KeyFile))
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(rotation.Value.RefreshInterval, timeProvider);
+        using var timer = new PeriodicTimer(options.Value.RefreshInterval, timeProvider);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
@@ -33,13 +29,9 @@ internal sealed partial class KeyRotationService(
             }
             catch (StorageUnavailableException exception)
             {
-                // Note: the keys in memory keep signing; the next tick tries again.
-                metrics.StoreFailed("signing_keys");
-                LogRefreshFailed(logger, exception.Message);
+                failures.Report("signing_keys", exception, "the keys in memory keep signing; the next tick tries again");
             }
         }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Signing keys could not be refreshed from the store: {ErrorMessage}")]
-    private static partial void LogRefreshFailed(ILogger logger, string errorMessage);
 }

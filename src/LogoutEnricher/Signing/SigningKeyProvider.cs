@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using LogoutEnricher.Hosting;
+using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
 using LogoutEnricher.Telemetry;
@@ -16,13 +16,12 @@ namespace LogoutEnricher.Signing;
 internal sealed partial class SigningKeyProvider(
     ISigningKeyStore store,
     SecretProtector protector,
-    IOptions<LogoutEnricherOptions> options,
-    IOptions<KeyRotationOptions> rotation,
+    IOptions<SigningOptions> options,
     TimeProvider timeProvider,
     LogoutEnricherMetrics metrics,
     ILogger<SigningKeyProvider> logger) : IDisposable
 {
-    private const string Purpose = "signing-key";
+    private const string Purpose = ProtectionPurposes.SigningKey;
 
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly ConcurrentDictionary<string, SigningKey> _decrypted = new(StringComparer.Ordinal);
@@ -38,7 +37,7 @@ internal sealed partial class SigningKeyProvider(
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var signing = options.Value.Signing;
+        var signing = options.Value;
         if (!string.IsNullOrEmpty(signing.KeyFile))
         {
             var fromFile = SigningKey.FromPem(signing.Algorithm, await File.ReadAllTextAsync(signing.KeyFile, cancellationToken));
@@ -57,8 +56,8 @@ internal sealed partial class SigningKeyProvider(
         await _refreshGate.WaitAsync(cancellationToken);
         try
         {
-            var algorithm = options.Value.Signing.Algorithm;
-            var grace = rotation.Value.RetiredKeyGrace;
+            var algorithm = options.Value.Algorithm;
+            var grace = options.Value.RetiredKeyGrace;
             var now = timeProvider.GetUtcNow();
             var stored = await ReadAsync(algorithm, cancellationToken);
             if (await ReconcileAsync(stored, algorithm, now, cancellationToken))
@@ -91,7 +90,7 @@ internal sealed partial class SigningKeyProvider(
     private async Task<bool> ReconcileAsync(IReadOnlyList<StoredSigningKey> stored, string algorithm, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var changed = false;
-        foreach (var expired in stored.Where(k => !KeyRotationPlan.IsPublished(k, now, rotation.Value.RetiredKeyGrace)))
+        foreach (var expired in stored.Where(k => !KeyRotationPlan.IsPublished(k, now, options.Value.RetiredKeyGrace)))
         {
             await store.RemoveAsync(expired.KeyId, cancellationToken);
             changed = true;
@@ -118,7 +117,7 @@ internal sealed partial class SigningKeyProvider(
             changed = true;
         }
 
-        if (KeyRotationPlan.SuccessorActivation(signer, pending.Count > 0, now, rotation.Value) is { } activatesAt)
+        if (KeyRotationPlan.SuccessorActivation(signer, pending.Count > 0, now, options.Value) is { } activatesAt)
         {
             await AddAsync(algorithm, now, activatesAt, cancellationToken);
             await store.RetireAsync(signer.KeyId, activatesAt, cancellationToken);
@@ -157,12 +156,12 @@ internal sealed partial class SigningKeyProvider(
 
     public void Dispose() => _refreshGate.Dispose();
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Signing key {KeyId} ({Algorithm}) generated, signing from {ActivatesAt:O}")]
+    [LoggerMessage(EventId = EventIds.SigningKeyGenerated, EventName = nameof(EventIds.SigningKeyGenerated), Level = LogLevel.Information, Message = "Signing key {KeyId} ({Algorithm}) generated, signing from {ActivatesAt:O}")]
     private static partial void LogKeyGenerated(ILogger logger, string keyId, string algorithm, DateTimeOffset activatesAt);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Signing key {KeyId} ({Algorithm}) loaded from {Source}")]
+    [LoggerMessage(EventId = EventIds.SigningKeyLoaded, EventName = nameof(EventIds.SigningKeyLoaded), Level = LogLevel.Information, Message = "Signing key {KeyId} ({Algorithm}) loaded from {Source}")]
     private static partial void LogKeyLoaded(ILogger logger, string keyId, string algorithm, string source);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Signing key {KeyId} now signs, after {PreviousKeyId}")]
+    [LoggerMessage(EventId = EventIds.SigningKeyActivated, EventName = nameof(EventIds.SigningKeyActivated), Level = LogLevel.Information, Message = "Signing key {KeyId} now signs, after {PreviousKeyId}")]
     private static partial void LogKeyActivated(ILogger logger, string keyId, string previousKeyId);
 }

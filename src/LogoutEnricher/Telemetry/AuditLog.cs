@@ -1,3 +1,6 @@
+using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Logout;
+
 namespace LogoutEnricher.Telemetry;
 
 /// <summary>
@@ -7,34 +10,54 @@ namespace LogoutEnricher.Telemetry;
 /// the events answer "did user X's logout reach app Y" by matching <c>SidHash</c> (see <c>SidHash</c>) or
 /// <c>Subject</c>, without holding a credential.
 /// </summary>
-internal sealed partial class AuditLog(ILoggerFactory loggerFactory)
+internal sealed partial class AuditLog(ILoggerFactory loggerFactory, IEnumerable<IAuditObserver> observers)
 {
+    private readonly IAuditObserver[] _observers = observers.ToArray();
+
     public const string Category = "LogoutEnricher.Audit";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger(Category);
 
-    public void SessionCaptured(string issuer, string clientId, string sidHash, string? subject) =>
+    public void SessionCaptured(string issuer, string clientId, string sidHash, string? subject)
+    {
         LogSessionCaptured(_logger, issuer, clientId, sidHash, subject ?? "-");
+        foreach (var observer in _observers)
+        {
+            observer.SessionCaptured(issuer, clientId, sidHash, subject);
+        }
+    }
 
-    /// <param name="outcome">delivered, delivery_failed or queued.</param>
+    /// <param name="outcome">Named as everywhere: delivered, delivery_failed or queued.</param>
     /// <param name="trigger">provider (a received logout token) or admin (sent by hand).</param>
-    public void LogoutProcessed(string issuer, string clientId, string sidHash, string? subject, int appSessionCount, string outcome, TimeSpan elapsed, string trigger) =>
-        LogLogoutProcessed(_logger, outcome, clientId, issuer, sidHash, subject ?? "-", appSessionCount, elapsed.TotalMilliseconds, trigger);
+    public void LogoutProcessed(string issuer, string clientId, string sidHash, string? subject, int appSessionCount, LogoutOutcome outcome, TimeSpan elapsed, string trigger)
+    {
+        LogLogoutProcessed(_logger, outcome.Name(), clientId, issuer, sidHash, subject ?? "-", appSessionCount, elapsed.TotalMilliseconds, trigger);
+        foreach (var observer in _observers)
+        {
+            observer.LogoutProcessed(issuer, clientId, sidHash, subject, appSessionCount, outcome, elapsed, trigger);
+        }
+    }
 
     /// <summary>One delivery attempt, in either delivery mode: what reached (or did not reach) the application.</summary>
-    public void LogoutDelivered(Providers.ConfiguredClient client, string sidHash, int appSessionCount, Delivery.DeliveryResult result) =>
+    public void LogoutDelivered(Providers.ConfiguredClient client, string sidHash, int appSessionCount, Delivery.DeliveryResult result)
+    {
         LogLogoutDelivered(_logger, result.Succeeded ? "delivered" : "failed", client.ClientId, client.Issuer, sidHash, appSessionCount,
             result.StatusCode ?? 0, result.Error ?? "-", result.Elapsed.TotalMilliseconds);
+        foreach (var observer in _observers)
+        {
+            observer.LogoutDelivered(client.Issuer, client.ClientId, sidHash, appSessionCount, result);
+        }
+    }
 
-    [LoggerMessage(EventId = 9001, EventName = "SessionCaptured", Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.SessionCaptured, EventName = nameof(EventIds.SessionCaptured), Level = LogLevel.Information,
         Message = "Session captured for client {ClientId} of {Issuer}: sid hash {SidHash}, subject {Subject}")]
     private static partial void LogSessionCaptured(ILogger logger, string issuer, string clientId, string sidHash, string subject);
 
-    [LoggerMessage(EventId = 9002, EventName = "LogoutProcessed", Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.LogoutProcessed, EventName = nameof(EventIds.LogoutProcessed), Level = LogLevel.Information,
         Message = "Logout {Outcome} for client {ClientId} of {Issuer}: sid hash {SidHash}, subject {Subject}, {AppSessionCount} app sessions, {ElapsedMs:0.0} ms ({Trigger})")]
     private static partial void LogLogoutProcessed(ILogger logger, string outcome, string clientId, string issuer, string sidHash, string subject, int appSessionCount, double elapsedMs, string trigger);
 
-    [LoggerMessage(EventId = 9003, EventName = "LogoutDelivered", Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.LogoutDelivered, EventName = nameof(EventIds.LogoutDelivered), Level = LogLevel.Information,
         Message = "Logout delivery {Outcome} to client {ClientId} of {Issuer}: sid hash {SidHash}, {AppSessionCount} app sessions, HTTP {StatusCode}, error {Error}, {ElapsedMs:0.0} ms")]
     private static partial void LogLogoutDelivered(ILogger logger, string outcome, string clientId, string issuer, string sidHash, int appSessionCount, int statusCode, string error, double elapsedMs);
 }

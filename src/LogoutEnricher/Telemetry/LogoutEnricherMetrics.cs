@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using LogoutEnricher.BackChannelLogout;
 using LogoutEnricher.Delivery;
+using LogoutEnricher.Logout;
 using LogoutEnricher.Providers;
 
 namespace LogoutEnricher.Telemetry;
@@ -40,13 +41,14 @@ internal sealed class LogoutEnricherMetrics
         meter.CreateObservableGauge("logoutenricher.outbox.dead_letters", () => outbox.Read().DeadLetters, "{entry}", "Deliveries parked as dead letters.");
     }
 
-    /// <param name="outcome">captured, unknown_client, no_session, not_read, store_failed_rejected, store_failed_allowed.</param>
+    /// <param name="outcome">captured, unknown_client, no_session, not_read, issuer_mismatch, client_mismatch, client_unknown,
+    /// store_failed_rejected, store_failed_allowed.</param>
     public void CaptureCompleted(string clientId, string outcome) =>
         _captures.Add(1, new TagList { { "client", clientId }, { "outcome", outcome } });
 
     /// <param name="outcome">delivered, delivery_failed, queued or unavailable.</param>
-    public void LogoutCompleted(string outcome) =>
-        _logoutTokens.Add(1, new TagList { { "outcome", outcome }, { "reason", "none" } });
+    public void LogoutCompleted(LogoutOutcome outcome) =>
+        _logoutTokens.Add(1, new TagList { { "outcome", outcome.Name() }, { "reason", "none" } });
 
     public void LogoutRejected(RejectionReason reason)
     {

@@ -35,9 +35,10 @@ internal sealed class OutboxGauges(IServiceProvider services, TimeProvider timeP
             _counts = await outbox.CountAsync();
             Volatile.Write(ref _readAt, timeProvider.GetTimestamp());
         }
-        catch (StorageUnavailableException)
+        catch (StorageUnavailableException exception)
         {
-            // Note: the store's own health check and store_errors report this; the gauges keep their last value.
+            // Note: resolved here, not injected: StoreFailures counts through the metrics that own these gauges.
+            services.GetService<StoreFailures>()?.Report("outbox_gauges", exception, "the outbox gauges keep their last value");
         }
         finally
         {

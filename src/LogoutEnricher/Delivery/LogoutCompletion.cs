@@ -1,0 +1,19 @@
+using LogoutEnricher.Storage;
+
+namespace LogoutEnricher.Delivery;
+
+/// <summary>
+/// The one step that finishes a delivered logout, inline or from the outbox: the mappings it covered are forgotten
+/// (only the session handles it delivered, so ids captured meanwhile survive).
+/// </summary>
+internal sealed class LogoutCompletion(ISessionStore sessions)
+{
+    /// <exception cref="StorageUnavailableException">The store failed; the mappings expire by themselves.</exception>
+    public async Task CompleteAsync(IEnumerable<MappingRemoval> removals, CancellationToken cancellationToken)
+    {
+        foreach (var removal in removals)
+        {
+            await sessions.RemoveAsync(removal.Key, removal.Handles, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Reflection;
+using System.Text;
+using LogoutEnricher.Admin;
+using LogoutEnricher.Health;
+using LogoutEnricher.Capture;
+using LogoutEnricher.Hosting;
+using LogoutEnricher.Telemetry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace LogoutEnricher.Home;
+
+/// <summary>
+/// <c>GET /</c>: what this is, its version, whether it is ready and why not, and where to go next (JWKS, metrics,
+/// console, README). HTML for a browser, JSON for <c>Accept: application/json</c>. Not mapped in front-door mode,
+/// where <c>/</c> belongs to the provider behind.
+/// </summary>
+internal static class HomePage
+{
+    public const string ReadmePath = "/README.md";
+
+    public static readonly string Version =
+        typeof(HomePage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    public static IEndpointRouteBuilder MapHomePage(this IEndpointRouteBuilder endpoints)
+    {
+        if (!endpoints.ServiceProvider.GetRequiredService<IOptions<UpstreamOptions>>().Value.FrontDoor)
+        {
+            endpoints.MapGet("/", RenderAsync).ExcludeFromDescription();
+        }
+
+        endpoints.MapGet(ReadmePath, () => Readme.Value is { } text
+            ? Results.Text(text, "text/markdown; charset=utf-8")
+            : Results.NotFound()).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static readonly Lazy<string?> Readme = new(() =>
+    {
+        using var stream = typeof(HomePage).Assembly.GetManifestResourceStream("README.md");
+        return stream is null ? null : new StreamReader(stream, Encoding.UTF8).ReadToEnd();
+    });
+
+    private static async Task<IResult> RenderAsync(
+        HttpContext context, HealthCheckService health, ReadinessTransitions transitions,
+        IOptions<AdminOptions> admin, IOptions<TelemetryOptions> telemetry, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(HealthEndpoints.ReadyTag), cancellationToken);
+        transitions.Observe(report);
+        var links = Links(admin.Value, telemetry.Value);
+        if (WantsJson(context.Request))
+        {
+            return Results.Json(new
+            {
+                name = "LogoutEnricher",
+                description = Description,
+                version = Version,
+                readiness = ReadinessReport.ToJson(report),
+                links = links.ToDictionary(l => l.Key, l => l.Href),
+            });
+        }
+
+        return HtmlPage.Result(HomePageHtml.Render(report, links));
+    }
+
+    internal const string Description =
+        "A sidecar for Keycloak and other OpenID providers: it records which application sessions belong to each SSO " +
+        "session and turns each OIDC back-channel logout into one that names them (adapterSessionIds).";
+
+    private static List<HomeLink> Links(AdminOptions admin, TelemetryOptions telemetry)
+    {
+        var links = new List<HomeLink>
+        {
+            new("jwks", "/.well-known/jwks.json", "Public keys that verify enriched logout tokens"),
+            new("readiness", "/health/ready", "Readiness, with each check's reason (JSON)"),
+        };
+        if (telemetry.PrometheusEnabled)
+        {
+            links.Add(new("metrics", telemetry.PrometheusPath, "Prometheus metrics"));
+        }
+
+        if (admin.Enabled)
+        {
+            links.Add(new("console", admin.PathPrefix.TrimEnd('/') + "/console", "Operator console (sign-in required)"));
+        }
+
+        links.Add(new("readme", ReadmePath, "README: configuration, pointing Keycloak at it, operations"));
+        return links;
+    }
+
+    private static bool WantsJson(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted))
+        {
+            return false;
+        }
+
+        var json = accepted.Where(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        var html = accepted.Where(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        return json > 0 && json >= html;
+    }
+}
+
+/// <summary>A link on the home page: a stable key (JSON), where, and what it is.</summary>
+internal sealed record HomeLink(string Key, string Href, string Text);

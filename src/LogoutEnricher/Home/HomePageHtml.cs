@@ -1,0 +1,34 @@
+using System.Text;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using static LogoutEnricher.Home.HtmlPage;
+
+namespace LogoutEnricher.Home;
+
+internal static class HomePageHtml
+{
+    public static string Render(HealthReport report, IReadOnlyList<HomeLink> links)
+    {
+        var body = new StringBuilder();
+        body.Append("<section><p>").Append(Encode(HomePage.Description)).Append("</p><p class=\"muted\">Version <code id=\"version\">")
+            .Append(Encode(HomePage.Version)).Append("</code></p></section>");
+
+        var ready = report.Status == HealthStatus.Healthy;
+        body.Append("<section><h2>Readiness: <span id=\"readiness\" class=\"").Append(ready ? "ok" : "bad").Append("\">")
+            .Append(ready ? "ready" : "not ready").Append("</span></h2><table><tr><th>Check</th><th>Status</th><th>Reason</th></tr>");
+        foreach (var (name, entry) in report.Entries)
+        {
+            body.Append("<tr><td>").Append(Encode(name)).Append("</td><td class=\"").Append(entry.Status == HealthStatus.Healthy ? "ok" : "bad").Append("\">")
+                .Append(Encode(entry.Status.ToString())).Append("</td><td>").Append(Encode(entry.Description)).Append("</td></tr>");
+        }
+
+        body.Append("</table></section><section><h2>Links</h2><ul>");
+        foreach (var link in links)
+        {
+            body.Append("<li><a href=\"").Append(Encode(link.Href)).Append("\">").Append(Encode(link.Href)).Append("</a> ")
+                .Append(Encode(link.Text)).Append("</li>");
+        }
+
+        body.Append("</ul></section>");
+        return HtmlPage.Render("LogoutEnricher", "", body.ToString());
+    }
+}

@@ -1,0 +1,42 @@
+using LogoutEnricher.KeycloakAdmin;
+
+namespace LogoutEnricher.Reconciliation;
+
+/// <summary>
+/// Every session Keycloak lists for one client (<c>/clients/{uuid}/user-sessions</c>, paged), with the user holding it,
+/// or nothing when the listing cannot be trusted: any failed page, or fewer sessions than Keycloak counted both before
+/// and after the walk (a short page). Memory is one entry per listed session of that client.
+/// </summary>
+internal static class KeycloakSessionListing
+{
+    /// <returns>sid → user id (null when Keycloak gave none), or null: no decision for this client this cycle.</returns>
+    /// <exception cref="KeycloakAdminException">A request failed: no decision.</exception>
+    public static async Task<Dictionary<string, string?>?> ReadAsync(
+        KeycloakRealmAdmin realm, string clientUuid, int pageSize, Func<CancellationToken, Task> renewLease, CancellationToken cancellationToken)
+    {
+        var before = await realm.GetSessionCountAsync(clientUuid, cancellationToken);
+        var sessions = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var first = 0; ; first += pageSize)
+        {
+            var page = await realm.GetUserSessionsAsync(clientUuid, first, pageSize, cancellationToken);
+            foreach (var session in page)
+            {
+                sessions[session.Id] = session.UserId;
+            }
+
+            if (page.Length < pageSize)
+            {
+                break;
+            }
+
+            if (first / pageSize % 50 == 49)
+            {
+                await renewLease(cancellationToken);
+            }
+        }
+
+        var after = await realm.GetSessionCountAsync(clientUuid, cancellationToken);
+        // Note: sessions that end during the walk lower the second count; sessions a short page left out do not.
+        return sessions.Count < Math.Min(before, after) ? null : sessions;
+    }
+}

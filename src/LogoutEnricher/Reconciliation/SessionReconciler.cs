@@ -1,0 +1,135 @@
+using LogoutEnricher.KeycloakAdmin;
+using LogoutEnricher.Providers;
+using LogoutEnricher.Storage;
+using Microsoft.Extensions.Options;
+
+namespace LogoutEnricher.Reconciliation;
+
+/// <summary>
+/// One reconciliation cycle of one realm: for each configured client, the captured sessions Keycloak no longer lists,
+/// and those of disabled users. Never on doubt: a session is ended only when Keycloak confirmed it directly (its user
+/// is disabled, or gone while the session is gone too) or it was missing from two listings at least
+/// <see cref="ReconciliationOptions.ConfirmationInterval"/> apart. A failed or short listing decides nothing.
+/// </summary>
+internal sealed partial class SessionReconciler(
+    IssuerRegistry registry,
+    ProtectedSessionStore sessions,
+    IReconciliationStore store,
+    SessionEnder ender,
+    ReconciliationMetrics metrics,
+    IOptions<ReconciliationOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SessionReconciler> logger)
+{
+    public async Task<int> ReconcileAsync(KeycloakRealmAdmin realm, Func<CancellationToken, Task> renewLease, CancellationToken cancellationToken)
+    {
+        if (registry.FindIssuer(realm.Settings.Issuer) is not { } issuer)
+        {
+            return 0;
+        }
+
+        var ended = 0;
+        HashSet<string>? disabledUsers = null;
+        foreach (var client in issuer.Clients.Values)
+        {
+            try
+            {
+                disabledUsers ??= options.Value.DisabledUsers ? await ReadDisabledUsersAsync(realm, cancellationToken) : [];
+                ended += await ReconcileClientAsync(realm, client, disabledUsers, renewLease, cancellationToken);
+            }
+            catch (KeycloakAdminException exception)
+            {
+                metrics.Ran("sessions", "no_decision");
+                LogNoDecision(logger, client.ClientId, realm.Settings.Realm, exception.Message);
+            }
+        }
+
+        return ended;
+    }
+
+    private async Task<int> ReconcileClientAsync(
+        KeycloakRealmAdmin realm, ConfiguredClient client, HashSet<string> disabledUsers, Func<CancellationToken, Task> renewLease, CancellationToken cancellationToken)
+    {
+        if (await realm.FindClientAsync(client.ClientId, cancellationToken) is not { } keycloakClient)
+        {
+            // The doctor reports a configured client Keycloak does not know; nothing can be compared.
+            return 0;
+        }
+
+        var listed = await KeycloakSessionListing.ReadAsync(realm, keycloakClient.Id, options.Value.PageSize, renewLease, cancellationToken);
+        if (listed is null)
+        {
+            metrics.Ran("sessions", "no_decision");
+            LogShortListing(logger, client.ClientId, realm.Settings.Realm);
+            return 0;
+        }
+
+        var walk = await WalkAsync(client, listed, disabledUsers, cancellationToken);
+        await store.RemoveObservationsAsync(client.Issuer, client.ClientId, walk.Reappeared, cancellationToken);
+        var decisions = new List<(string Sid, string Reason)>();
+        var observe = new List<string>();
+        foreach (var (sid, subject, stored, firstMissing) in walk.Missing)
+        {
+            // Note: a subject is taken for a user id only when every listed session of this client showed them equal
+            // (no pairwise subjects here); otherwise only the two observations decide.
+            var user = walk.SubjectsAreUserIds && subject is not null ? await UserStateAsync(realm, subject, cancellationToken) : null;
+            if (user is { } confirmed)
+            {
+                decisions.Add((sid, confirmed));
+            }
+            else if (firstMissing is { } at && timeProvider.GetUtcNow() - at >= options.Value.ConfirmationInterval)
+            {
+                decisions.Add((sid, LogoutReason.Terminated));
+            }
+            else if (firstMissing is null)
+            {
+                // Note: observations are kept by the stored hash, never the sid (issue 13).
+                observe.Add(stored);
+            }
+        }
+
+        foreach (var (sid, userId) in walk.OfDisabledUsers)
+        {
+            if (await realm.FindUserAsync(userId, cancellationToken) is { Enabled: false })
+            {
+                decisions.Add((sid, LogoutReason.UserDisabled));
+            }
+        }
+
+        await store.AddObservationsAsync(client.Issuer, client.ClientId, observe, timeProvider.GetUtcNow(), cancellationToken);
+        var ended = 0;
+        foreach (var (sid, reason) in decisions)
+        {
+            await renewLease(cancellationToken);
+            ended += await ender.EndAsync(client, sid, reason, cancellationToken) ? 1 : 0;
+        }
+
+        metrics.Ran("sessions", "decided");
+        LogClientReconciled(logger, client.ClientId, realm.Settings.Realm, walk.Captured, listed.Count, observe.Count, ended);
+        return ended;
+    }
+
+    /// <summary>user_deleted on a 404, user_disabled when disabled, null when the user exists and is enabled.</summary>
+    private static async Task<string?> UserStateAsync(KeycloakRealmAdmin realm, string userId, CancellationToken cancellationToken) =>
+        await realm.FindUserAsync(userId, cancellationToken) switch
+        {
+            null => LogoutReason.UserDeleted,
+            { Enabled: false } => LogoutReason.UserDisabled,
+            _ => null,
+        };
+
+    private async Task<HashSet<string>> ReadDisabledUsersAsync(KeycloakRealmAdmin realm, CancellationToken cancellationToken)
+    {
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        var size = options.Value.PageSize;
+        for (var first = 0; ; first += size)
+        {
+            var page = await realm.GetDisabledUsersAsync(first, size, cancellationToken);
+            users.UnionWith(page.Where(u => !u.Enabled).Select(u => u.Id));
+            if (page.Length < size)
+            {
+                return users;
+            }
+        }
+    }
+}

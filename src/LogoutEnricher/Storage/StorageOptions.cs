@@ -1,0 +1,45 @@
+namespace LogoutEnricher.Storage;
+
+public enum StorageProvider
+{
+    /// <summary>An embedded database file: one machine, one replica.</summary>
+    Sqlite,
+
+    /// <summary>A shared Redis server: several replicas.</summary>
+    Redis,
+
+    /// <summary>A shared PostgreSQL database: several replicas.</summary>
+    PostgreSql,
+}
+
+/// <summary>
+/// Where mappings, the replay cache, the outbox and signing keys live, and how they are encrypted at rest (section
+/// <c>LogoutEnricher:Storage</c>). Each backend binds its own subsection (<c>Storage:Sqlite</c>, <c>Storage:Redis</c>,
+/// <c>Storage:PostgreSql</c>) in its own project.
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "LogoutEnricher:Storage";
+
+    /// <summary>Default: <see cref="StorageProvider.Sqlite"/>.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>Base64 of 32 random bytes that encrypt application session ids and keys at rest. Default: none.</summary>
+    public string? EncryptionKey { get; set; }
+
+    /// <summary>A file holding the encryption key (base64). Default: none; with SQLite one is created beside the database.</summary>
+    public string? EncryptionKeyFile { get; set; }
+
+    /// <summary>
+    /// Keys that encrypted rows before the current <see cref="EncryptionKey"/>, each the base64 of 32 bytes. They only
+    /// decrypt: every new value is encrypted with the current key, and a protected value names its key, so rows
+    /// written under any listed key stay readable until they expire. Default: none.
+    /// </summary>
+    public List<string> PreviousEncryptionKeys { get; init; } = [];
+
+    /// <summary>Files each holding one previous key (base64), e.g. mounted secrets. Default: none.</summary>
+    public List<string> PreviousEncryptionKeyFiles { get; init; } = [];
+
+    /// <summary>How often expired rows are purged. Default: 5 min.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(5);
+}
