@@ -34,6 +34,29 @@ public sealed class DeploymentAgreementTests
     }
 
     [Fact]
+    public void Realm_AdminUrls_PointAtLogoutEnrichersAdminUrlEndpointWithTheirOwnClientId()
+    {
+        // Sign-out-all and push revocation reach a client only at its Admin URL; per-session logouts keep their
+        // back-channel URL (Keycloak prefers it), so every client needs both on LogoutEnricher.
+        foreach (var client in RealmClients)
+        {
+            var clientId = client.GetProperty("clientId").GetString();
+            var url = new Uri(client.GetProperty("adminUrl").GetString()!);
+            Assert.Equal((Sidecar.Name, Sidecar.Ports.Single().Target, $"/keycloak-admin/{clientId}"), (url.Host, url.Port, url.AbsolutePath));
+            Assert.False(string.IsNullOrEmpty(client.GetProperty("attributes").GetProperty("backchannel.logout.url").GetString()));
+        }
+    }
+
+    [Fact]
+    public void LogoutEnricher_IsTheFrontDoorOfTheApplications_AndReadsKeycloaksOwnKeysDirectly()
+    {
+        Assert.Equal("true", Sidecar.Environment["LogoutEnricher__Upstream__FrontDoor"]);
+        // LogoutEnricher's own key source must be Keycloak, not its own front door (the realm key set it serves).
+        Assert.Equal("keycloak", new Uri(Sidecar.Environment["LogoutEnricher__Issuers__demo__MetadataAddress"]).Host);
+        Assert.DoesNotContain(Sidecar.Environment.Keys, k => k.StartsWith("LogoutEnricher__RealmKeySet__Enabled", StringComparison.Ordinal) && Sidecar.Environment[k] == "false");
+    }
+
+    [Fact]
     public void LogoutEnricher_ConfiguresExactlyTheRealmClients_WithLogoutUrlsOfTheMatchingDemoApp()
     {
         var prefix = "LogoutEnricher__Issuers__demo__Clients__";
@@ -64,9 +87,11 @@ public sealed class DeploymentAgreementTests
             Assert.Equal(Issuer, app.Environment["DemoApp__Authority"]);
 
             var tokenEndpoint = new Uri(app.Environment["DemoApp__TokenEndpoint"]);
-            var jwks = new Uri(app.Environment["DemoApp__LogoutEnricherJwksUri"]);
+            var discovery = new Uri(app.Environment["DemoApp__MetadataAddress"]);
             Assert.Equal((Sidecar.Name, "/realms/demo/protocol/openid-connect/token"), (tokenEndpoint.Host, tokenEndpoint.AbsolutePath));
-            Assert.Equal((Sidecar.Name, "/.well-known/jwks.json"), (jwks.Host, jwks.AbsolutePath));
+            // Zero change: keys come from the realm key set that discovery names, served by LogoutEnricher's front door.
+            Assert.Equal((Sidecar.Name, "/realms/demo/.well-known/openid-configuration"), (discovery.Host, discovery.AbsolutePath));
+            Assert.False(app.Environment.ContainsKey("DemoApp__LogoutEnricherJwksUri"));
         }
     }
 

@@ -29,7 +29,8 @@ public sealed class OidcProviderSingleLogoutTests
         var secondLogout = Assert.Single(environment.Second.Sessions.Logouts);
         Assert.Equal([firstSession], firstLogout.AdapterSessionIds);
         Assert.Equal([secondSession], secondLogout.AdapterSessionIds);
-        Assert.Equal((1, 1), (firstLogout.Ended, secondLogout.Ended));
+        // The first application ended its own session when its logout button was clicked; the token still names it.
+        Assert.Equal((0, 1), (firstLogout.Ended, secondLogout.Ended));
         Assert.Empty(environment.First.Sessions.Sessions);
         Assert.Empty(environment.Second.Sessions.Sessions);
         Assert.Equal("Not logged in.", (await browser.GoAsync(environment.Second.BaseUrl)).Status);

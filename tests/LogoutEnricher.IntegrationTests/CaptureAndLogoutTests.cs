@@ -55,6 +55,19 @@ public sealed class CaptureAndLogoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logout_AfterChunkedTokenRequest_DeliversThatSession()
+    {
+        using var exchange = await _env.ExchangeCodeAsync(The.ClientId, The.AppSessionId, chunked: true);
+        Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
+        Assert.Equal(The.AppSessionId, Assert.Single(_env.Keycloak.TokenRequests)["client_session_state"]);
+
+        using var response = await _env.SendLogoutAsync(_env.Keycloak.LogoutToken().Sign());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([The.AppSessionId], Assert.Single(_env.App.Received).AdapterSessionIds);
+    }
+
+    [Fact]
     public async Task Logout_AfterRefreshWithSecondSessionId_DeliversBothIds()
     {
         var refreshToken = await _env.LoginAsync(The.ClientId, The.AppSessionId);

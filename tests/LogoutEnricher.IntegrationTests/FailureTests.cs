@@ -92,24 +92,4 @@ public sealed class FailureTests
         await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "temporarily_unavailable");
         Assert.Empty(env.App.Received);
     }
-
-    /// <summary>A store whose backend is down: every call fails the way a backend reports an outage.</summary>
-    private sealed class FailingSessionStore : ISessionStore
-    {
-        public static void Install(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<ISessionStore, FailingSessionStore>());
-
-        public Task AddAsync(SessionKey key, string? subject, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) => Fail();
-
-        public Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default) => Fail<SessionMapping?>();
-
-        public Task<IReadOnlyList<SessionMapping>> FindBySubjectAsync(string issuer, string clientId, string subject, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<SessionMapping>>();
-
-        public Task RemoveAsync(SessionKey key, IReadOnlyCollection<string> sessionHandles, CancellationToken cancellationToken = default) => Fail();
-
-        public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<int>();
-
-        private static Task Fail() => Task.FromException(new StorageUnavailableException("the session store is down"));
-
-        private static Task<T> Fail<T>() => Task.FromException<T>(new StorageUnavailableException("the session store is down"));
-    }
 }

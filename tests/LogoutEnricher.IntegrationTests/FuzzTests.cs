@@ -9,9 +9,10 @@ namespace LogoutEnricher.IntegrationTests;
 
 /// <summary>
 /// The logout route sits on a network edge anyone can POST to: whatever arrives, the answer is a 400 (or 413) with an
-/// OAuth error body, never a 500, and the process stays healthy.
+/// OAuth error body, never a 500, and the process stays healthy. Every other route, and a provider that answers badly,
+/// get the same treatment: no 5xx that LogoutEnricher originated (see FuzzTests.EveryRoute.cs).
 /// </summary>
-public sealed class FuzzTests : IAsyncLifetime
+public sealed partial class FuzzTests : IAsyncLifetime
 {
     private const int Seed = 20260707;
     private const int RequestCount = 10_000;
@@ -23,6 +24,8 @@ public sealed class FuzzTests : IAsyncLifetime
     {
         settings["LogoutEnricher:RateLimiting:Logout:PermitsPerSecond"] = "0";
         settings["Serilog:MinimumLevel:Default"] = "Error";
+        settings["LogoutEnricher:Admin:Enabled"] = "true";
+        settings["LogoutEnricher:Admin:ApiKeyHashes:0"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AdminApiKey)));
     });
 
     public ValueTask DisposeAsync() => _env.DisposeAsync();

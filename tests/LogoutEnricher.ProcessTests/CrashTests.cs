@@ -14,19 +14,11 @@ public sealed class CrashTests
         await using var keycloak = await FakeKeycloak.StartAsync();
         await using var app = await FakeApplication.StartAsync(The.ClientId);
         var data = Directory.CreateTempSubdirectory("logoutenricher-crash-").FullName;
-        await using var sidecar = new SidecarProcess(new Dictionary<string, string>
+        await using var sidecar = new SidecarProcess(QueuedSidecar.Settings(keycloak, app, data, new()
         {
-            ["LogoutEnricher__Upstream__BaseUrl"] = keycloak.BaseUrl.ToString(),
-            ["LogoutEnricher__Issuers__demo__Issuer"] = keycloak.Issuer,
-            [$"LogoutEnricher__Issuers__demo__Clients__{The.ClientId}__LogoutUrl"] = app.LogoutUrl,
-            ["LogoutEnricher__Storage__Sqlite__Path"] = Path.Combine(data, "logoutenricher.db"),
-            ["LogoutEnricher__Delivery__Mode"] = "Queued",
-            ["LogoutEnricher__Delivery__Timeout"] = "00:00:02",
-            ["LogoutEnricher__Delivery__LeaseDuration"] = "00:00:05",
-            ["LogoutEnricher__Delivery__InitialBackoff"] = "00:00:00.200",
-            ["LogoutEnricher__Delivery__MaxBackoff"] = "00:00:01",
-            ["LogoutEnricher__Delivery__PollInterval"] = "00:00:00.200",
-        });
+            ["Timeout"] = "00:00:02",
+            ["LeaseDuration"] = "00:00:05",
+        }));
         await sidecar.StartAsync();
         app.JwksAddress = new Uri(sidecar.BaseUrl, ".well-known/jwks.json");
         app.ExpectedIssuer = keycloak.Issuer;

@@ -133,7 +133,10 @@ internal sealed class SidecarProcess : IAsyncDisposable
     }
 
     /// <summary>The sidecar built in the same configuration as these tests (Release in CI).</summary>
-    private static string SidecarAssembly()
+    internal static string SidecarAssembly() => BuiltAssembly("src/LogoutEnricher", "LogoutEnricher.dll");
+
+    /// <summary>An assembly of this repository built in the same configuration as these tests.</summary>
+    internal static string BuiltAssembly(string project, string file)
     {
         var configuration = typeof(SidecarProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -142,8 +145,8 @@ internal sealed class SidecarProcess : IAsyncDisposable
             directory = directory.Parent;
         }
 
-        var path = Path.Combine(directory?.FullName ?? ".", "src", "LogoutEnricher", "bin", configuration, "net10.0", "LogoutEnricher.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("LogoutEnricher.dll is missing: build the solution first.", path);
+        var path = Path.Combine(directory?.FullName ?? ".", project, "bin", configuration, "net10.0", file);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{file} is missing: build the solution first.", path);
     }
 
     private static int FreePort()

@@ -1,4 +1,5 @@
 using LogoutEnricher.Storage.PostgreSql;
+using LogoutEnricher.Storage.Relational;
 using LogoutEnricher.Testing;
 using Npgsql;
 
@@ -69,6 +70,27 @@ public sealed partial class PostgreSqlStorageTests
         Assert.DoesNotContain(The.Subject, add.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OutboxFindOldestPendingAsync_QueryPlan_UsesTheClientIndexAndSortsNothing()
+    {
+        await Outbox.EnqueueAsync([OutboxEntryNumber(1)], Ct);
+        await using var connection = await OpenSchemaConnectionAsync();
+        // Note: a table of one row is cheaper to scan; with scans priced out the plan shows whether the index serves.
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off;", connection))
+        {
+            await off.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgreSqlOutboxStore.OldestPendingSql, connection);
+        explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = The.Issuer });
+        explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = The.ClientId });
+        await using var reader = await explain.ExecuteReaderAsync(Ct);
+        var plan = await DbRows.ReadAllAsync(reader, row => row.GetString(0), Ct);
+
+        Assert.Contains(plan, step => step.Contains("ix_outbox_client_pending", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("Sort", StringComparison.Ordinal) || step.Contains("Seq Scan", StringComparison.Ordinal));
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = await OpenSchemaConnectionAsync();
@@ -84,13 +106,7 @@ public sealed partial class PostgreSqlStorageTests
         await using var connection = await OpenSchemaConnectionAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync(Ct);
-        var values = new List<string>();
-        while (await reader.ReadAsync(Ct))
-        {
-            values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-
-        return values;
+        return await DbRows.ReadAllAsync(reader, row => Convert.ToString(row.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!, Ct);
     }
 
     private async Task<NpgsqlConnection> OpenSchemaConnectionAsync()

@@ -10,10 +10,13 @@ public sealed partial class PostgreSqlStorageTests : StorageContractTests
 {
     private readonly string _schema = $"test_{Guid.NewGuid():N}";
 
+    private PostgreSqlStorageInitializer? _initializer;
+
     protected override async ValueTask<StorageUnderTest> CreateStorageAsync(TimeProvider time)
     {
         var storage = Open(time, TestServers.PostgreSql, _schema);
         await storage.Initializer.InitializeAsync(Ct);
+        _initializer = storage.Initializer;
         return storage.Services;
     }
 
@@ -29,12 +32,18 @@ public sealed partial class PostgreSqlStorageTests : StorageContractTests
             })
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var services = new StorageUnderTest(
-            provider.GetRequiredService<ISessionStore>(),
+            new ProtectedSessionStore(provider.GetRequiredService<ISessionRecordStore>(), TestIdentityProtector.Default),
             provider.GetRequiredService<IReplayCache>(),
             provider.GetRequiredService<ISigningKeyStore>(),
             provider.GetRequiredService<IStorageHealth>(),
             provider.GetRequiredService<IOutboxStore>(),
-            new Owner(provider, schema));
+            provider.GetRequiredService<IReconciliationStore>(),
+            provider.GetRequiredService<IFanOutJobStore>(),
+            provider.GetRequiredService<ISessionRecordStore>(),
+            new Owner(provider, schema))
+        {
+            DataProtectionKeys = provider.GetRequiredService<IDataProtectionKeyStore>(),
+        };
         return new PostgreSqlUnderTest(services, provider.GetRequiredService<PostgreSqlStorageInitializer>());
     }
 

@@ -11,7 +11,7 @@ public sealed partial class RedisStorageTests
     {
         await AddAsync(The.Key, The.ExpiresAt, The.AppSession);
 
-        var ttl = await TimeToLiveAsync(new RedisKeys(_prefix).Mapping(RedisKeys.MappingId(The.Key)));
+        var ttl = await TimeToLiveAsync(new RedisKeys(_prefix).Mapping(RedisKeys.MappingId(The.Key with { Sid = Sessions.SidLookups(The.Sid)[0] })));
 
         // The fake clock is not Redis's clock: the native TTL is relative, the rest of the lifetime plus the margin.
         Assert.InRange(ttl, The.SessionLifetime + RedisKeys.ExpiryMargin - TimeSpan.FromMinutes(1), The.SessionLifetime + RedisKeys.ExpiryMargin);
@@ -54,6 +54,27 @@ public sealed partial class RedisStorageTests
 
         Assert.DoesNotContain(The.Sid, add.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(The.Subject, add.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutboxEnqueueCompleteDeadLetterRetry_KeepTheClientsPendingSortedSetExactly()
+    {
+        var key = new RedisKeys(_prefix).OutboxPendingOfClient(The.Issuer, The.ClientId);
+        await Outbox.EnqueueAsync([OutboxEntryNumber(1), OutboxEntryNumber(2), OutboxEntryNumber(3) with { ClientId = The.OtherClientId }], Ct);
+        Assert.Equal([OutboxIdNumber(1), OutboxIdNumber(2)], await MembersAsync(key));
+
+        await Outbox.CompleteAsync(OutboxIdNumber(1), Ct);
+        await Outbox.DeadLetterAsync(OutboxIdNumber(2), 1, "HTTP 400", Ct);
+        Assert.Empty(await MembersAsync(key));
+
+        Assert.True(await Outbox.RetryDeadLetterAsync(OutboxIdNumber(2), Ct));
+        Assert.Equal([OutboxIdNumber(2)], await MembersAsync(key));
+    }
+
+    private static async Task<string[]> MembersAsync(string key)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
+        return [.. (await redis.GetDatabase().SortedSetRangeByRankAsync(key)).Select(v => (string)v!)];
     }
 
     private static async Task<TimeSpan> TimeToLiveAsync(string key)

@@ -25,12 +25,18 @@ public sealed partial class RedisStorageTests : StorageContractTests
             })
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new StorageUnderTest(
-            provider.GetRequiredService<ISessionStore>(),
+            new ProtectedSessionStore(provider.GetRequiredService<ISessionRecordStore>(), TestIdentityProtector.Default),
             provider.GetRequiredService<IReplayCache>(),
             provider.GetRequiredService<ISigningKeyStore>(),
             provider.GetRequiredService<IStorageHealth>(),
             provider.GetRequiredService<IOutboxStore>(),
-            new Owner(provider, prefix));
+            provider.GetRequiredService<IReconciliationStore>(),
+            provider.GetRequiredService<IFanOutJobStore>(),
+            provider.GetRequiredService<ISessionRecordStore>(),
+            new Owner(provider, prefix))
+        {
+            DataProtectionKeys = provider.GetRequiredService<IDataProtectionKeyStore>(),
+        };
     }
 
     /// <summary>Deletes the test's keys, then closes its connection.</summary>

@@ -1,4 +1,6 @@
+using LogoutEnricher.Storage.Relational;
 using LogoutEnricher.Storage.Sqlite;
+using LogoutEnricher.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,7 +33,7 @@ public sealed partial class SqliteStorageTests
 
         await again.Initializer.InitializeAsync(Ct);
 
-        Assert.Equal([1L, 2L], await QueryAsync("SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([.. SqliteStorageInitializer.Migrations.Select(m => (long)m.Version)], await QueryAsync("SELECT version FROM schema_migrations ORDER BY version;"));
     }
 
     [Fact]
@@ -99,18 +101,35 @@ public sealed partial class SqliteStorageTests
         using var host = builder.Build();
 
         await host.StartAsync(Ct);
-        var found = await host.Services.GetRequiredService<ISessionStore>().FindAsync(The.KeyOfOtherSid, Ct);
+        var found = await new ProtectedSessionStore(host.Services.GetRequiredService<ISessionRecordStore>(), TestIdentityProtector.Default).FindAsync(The.KeyOfOtherSid, Ct);
         await host.StopAsync(Ct);
 
         Assert.Equal([The.AppSession], found!.AppSessions);
     }
 
-    private sealed class WriteOnStart(ISessionStore sessions) : IHostedService
+    private sealed class WriteOnStart(ISessionRecordStore records) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
-            sessions.AddAsync(The.KeyOfOtherSid, The.Subject, [The.AppSession], The.ExpiresAt, cancellationToken);
+            new ProtectedSessionStore(records, TestIdentityProtector.Default).AddAsync(The.KeyOfOtherSid, The.Subject, [The.AppSession], The.ExpiresAt, cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task OutboxFindOldestPendingAsync_QueryPlan_SeeksTheClientIndexAndScansNothing()
+    {
+        await Outbox.EnqueueAsync([OutboxEntryNumber(1)], Ct);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteOutboxStore.OldestPendingSql;
+        command.Parameters.AddWithValue("$issuer", The.Issuer);
+        command.Parameters.AddWithValue("$client", The.ClientId);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var plan = await DbRows.ReadAllAsync(reader, row => row.GetString(3), Ct);
+
+        Assert.Contains(plan, step => step.StartsWith("SEARCH outbox USING INDEX ix_outbox_client_pending", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) || step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
     private async Task<List<long>> QueryAsync(string sql)
@@ -120,12 +139,6 @@ public sealed partial class SqliteStorageTests
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await using var reader = await command.ExecuteReaderAsync(Ct);
-        var values = new List<long>();
-        while (await reader.ReadAsync(Ct))
-        {
-            values.Add(reader.GetInt64(0));
-        }
-
-        return values;
+        return await DbRows.ReadAllAsync(reader, row => row.GetInt64(0), Ct);
     }
 }

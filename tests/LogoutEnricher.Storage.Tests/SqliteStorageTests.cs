@@ -1,4 +1,5 @@
 using LogoutEnricher.Storage.Sqlite;
+using LogoutEnricher.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogoutEnricher.Storage.Tests;
@@ -8,34 +9,46 @@ public sealed partial class SqliteStorageTests : StorageContractTests
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "logoutenricher-storage-tests", Guid.NewGuid().ToString("N"));
 
+    private SqliteUnderTest? _open;
+
     private string DatabasePath => Path.Combine(_directory, "store.db");
 
     protected override async ValueTask<StorageUnderTest> CreateStorageAsync(TimeProvider time)
     {
-        var storage = Open(time, DatabasePath, deleteDirectoryOnDispose: true);
+        var storage = _open = Open(time, DatabasePath, deleteDirectoryOnDispose: true);
         await storage.Initializer.InitializeAsync(Ct);
         return storage.Services;
     }
 
     /// <summary>Builds the services the way a host gets them: through <c>AddSqliteStorage</c>.</summary>
-    private SqliteUnderTest Open(TimeProvider time, string path, bool deleteDirectoryOnDispose = false)
+    private SqliteUnderTest Open(TimeProvider time, string path, bool deleteDirectoryOnDispose = false, Action<SqliteStorageOptions>? configure = null)
     {
         var provider = new ServiceCollection()
             .AddSingleton(time)
-            .AddSqliteStorage(options => options.Path = path)
+            .AddSqliteStorage(options =>
+            {
+                options.Path = path;
+                configure?.Invoke(options);
+            })
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var owner = new Owner(provider, deleteDirectoryOnDispose ? _directory : null);
         var services = new StorageUnderTest(
-            provider.GetRequiredService<ISessionStore>(),
+            new ProtectedSessionStore(provider.GetRequiredService<ISessionRecordStore>(), TestIdentityProtector.Default),
             provider.GetRequiredService<IReplayCache>(),
             provider.GetRequiredService<ISigningKeyStore>(),
             provider.GetRequiredService<IStorageHealth>(),
             provider.GetRequiredService<IOutboxStore>(),
-            owner);
-        return new SqliteUnderTest(services, provider.GetRequiredService<SqliteStorageInitializer>());
+            provider.GetRequiredService<IReconciliationStore>(),
+            provider.GetRequiredService<IFanOutJobStore>(),
+            provider.GetRequiredService<ISessionRecordStore>(),
+            owner)
+        {
+            DataProtectionKeys = provider.GetRequiredService<IDataProtectionKeyStore>(),
+        };
+        return new SqliteUnderTest(services, provider.GetRequiredService<SqliteStorageInitializer>(), provider);
     }
 
-    private sealed record SqliteUnderTest(StorageUnderTest Services, SqliteStorageInitializer Initializer);
+    private sealed record SqliteUnderTest(StorageUnderTest Services, SqliteStorageInitializer Initializer, IServiceProvider Provider);
 
     /// <summary>Disposing the provider clears the connection pool, which releases the file before it is deleted.</summary>
     private sealed class Owner(ServiceProvider provider, string? directoryToDelete) : IAsyncDisposable

@@ -75,4 +75,56 @@ public abstract partial class StorageContractTests
         Assert.True(await ReplayCache.ContainsAsync(The.Issuer, The.OtherJti, Ct));
         Assert.Equal(0, await ReplayCache.PurgeExpiredAsync(Time.GetUtcNow(), Ct));
     }
+
+    [Fact]
+    public async Task ReplayTryAddAsync_FiftyJtisEachClaimedTwentyTimesAtOnce_ExactlyOneClaimPerJti()
+    {
+        var jtis = Enumerable.Range(0, 50).Select(n => $"{The.Jti}-{n:D2}").ToArray();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var claims = jtis.SelectMany(jti => Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            await start.Task;
+            return (Jti: jti, Claimed: await ReplayCache.TryAddAsync(The.Issuer, jti, The.ReplayExpiresAt, Ct));
+        }, Ct))).ToArray();
+
+        start.SetResult();
+        var results = await Task.WhenAll(claims);
+
+        Assert.All(jtis, jti => Assert.Single(results, r => r.Jti == jti && r.Claimed));
+    }
+
+    [Fact]
+    public async Task ReplayReleaseAsync_ClaimedJti_IsNoLongerContainedAndCanBeClaimedAgain()
+    {
+        await ReplayCache.TryAddAsync(The.Issuer, The.Jti, The.ReplayExpiresAt, Ct);
+
+        await ReplayCache.ReleaseAsync(The.Issuer, The.Jti, Ct);
+
+        Assert.False(await ReplayCache.ContainsAsync(The.Issuer, The.Jti, Ct));
+        Assert.True(await ReplayCache.TryAddAsync(The.Issuer, The.Jti, The.ReplayExpiresAt, Ct));
+        Assert.False(await ReplayCache.TryAddAsync(The.Issuer, The.Jti, The.ReplayExpiresAt, Ct));
+    }
+
+    [Fact]
+    public async Task ReplayReleaseAsync_UnknownJti_LeavesOtherEntriesAlone()
+    {
+        await ReplayCache.TryAddAsync(The.Issuer, The.Jti, The.ReplayExpiresAt, Ct);
+        await ReplayCache.TryAddAsync(The.OtherIssuer, The.OtherJti, The.ReplayExpiresAt, Ct);
+
+        await ReplayCache.ReleaseAsync(The.Issuer, The.OtherJti, Ct);
+        await ReplayCache.ReleaseAsync(The.OtherIssuer, The.Jti, Ct);
+
+        Assert.True(await ReplayCache.ContainsAsync(The.Issuer, The.Jti, Ct));
+        Assert.True(await ReplayCache.ContainsAsync(The.OtherIssuer, The.OtherJti, Ct));
+    }
+
+    [Fact]
+    public async Task ReplayReleaseAsync_ReleasedEntry_IsNotCountedByThePurge()
+    {
+        await ReplayCache.TryAddAsync(The.Issuer, The.Jti, The.ReplayExpiresAt, Ct);
+        await ReplayCache.ReleaseAsync(The.Issuer, The.Jti, Ct);
+        Time.SetUtcNow(The.ReplayExpiresAt + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, await ReplayCache.PurgeExpiredAsync(Time.GetUtcNow(), Ct));
+    }
 }

@@ -15,7 +15,9 @@ public abstract partial class StorageContractTests : IAsyncLifetime
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected ISessionStore Sessions => Storage.Sessions;
+    protected ProtectedSessionStore Sessions => Storage.Sessions;
+
+    protected ISessionRecordStore Records => Storage.Records;
 
     protected IReplayCache ReplayCache => Storage.ReplayCache;
 
@@ -24,6 +26,11 @@ public abstract partial class StorageContractTests : IAsyncLifetime
     protected IStorageHealth Health => Storage.Health;
 
     protected IOutboxStore Outbox => Storage.Outbox;
+
+    protected IReconciliationStore Reconciliation => Storage.Reconciliation;
+    protected IFanOutJobStore FanOutJobs => Storage.FanOutJobs;
+
+    protected IDataProtectionKeyStore DataProtectionKeys => Storage.DataProtectionKeys ?? throw new InvalidOperationException("The backend's test class hands over its key ring store.");
 
     private StorageUnderTest Storage => _storage ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
 

@@ -39,4 +39,14 @@ internal static class The
     public const string Owner = "replica-a";
     public const string OtherOwner = "replica-b";
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
+
+    /// <summary>A Data Protection key element as the host hands it over: its descriptor already encrypted.</summary>
+    public static readonly StoredDataProtectionKey DataProtectionKey = new(
+        "key-6f1b2c3d-0000-4000-8000-000000000001",
+        "<key id=\"6f1b2c3d-0000-4000-8000-000000000001\" version=\"1\"><creationDate>2026-12-01T00:00:00Z</creationDate>"
+        + "<descriptor><encryptedSecret><protectedBySecretProtector>v1.kid.AAAA</protectedBySecretProtector></encryptedSecret></descriptor></key>");
+
+    public static readonly StoredDataProtectionKey DataProtectionRevocation = new(
+        "revocation-20261201T000000Z",
+        "<revocation version=\"1\"><revocationDate>2026-12-01T00:00:00Z</revocationDate><key id=\"*\" /><reason>test</reason></revocation>");
 }

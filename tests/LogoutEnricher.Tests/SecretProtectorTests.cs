@@ -68,4 +68,20 @@ public sealed class SecretProtectorTests
         Assert.DoesNotContain("PHPSESSID", protector.Handle("PHPSESSID-42", "app-session"), StringComparison.Ordinal);
         Assert.Equal(43, protector.Handle("PHPSESSID-42", "app-session").Length);
     }
+
+    [Fact]
+    public void Lookups_AfterRollover_StartWithTheNewKeysHashAndKeepTheOldKeysHash()
+    {
+        var before = new SecretProtector(KeyA);
+        var after = new SecretProtector(KeyB, [KeyA]);
+
+        var old = before.Lookups("session-sid", "sid-1");
+        var rolled = after.Lookups("session-sid", "sid-1");
+
+        Assert.Equal([.. new SecretProtector(KeyB).Lookups("session-sid", "sid-1"), old[0]], rolled);
+        Assert.NotEqual(old[0], rolled[0]);
+        Assert.NotEqual(before.Lookups("session-subject", "sid-1")[0], old[0]);
+        Assert.NotEqual(before.Handle("sid-1", "session-sid"), old[0]);
+        Assert.DoesNotContain("sid-1", old[0], StringComparison.Ordinal);
+    }
 }

@@ -58,6 +58,35 @@ public sealed class TokenRequestTests
         Assert.Null(TokenRequest.From(form, null));
     }
 
+    [Fact]
+    public void AgreedClient_EveryHintEqualsTheIssuedClient_IsThatClient()
+    {
+        var request = TokenRequest.From(Form(("client_id", "shop"), ("client_session_state", "s1")), "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("shop:secret")));
+
+        Assert.Equal("shop", request!.AgreedClient("shop"));
+    }
+
+    [Theory]
+    [InlineData("shop", "other", "shop")]
+    [InlineData("other", "shop", "shop")]
+    [InlineData("shop", "shop", "other")]
+    public void AgreedClient_AnyHintDisagrees_IsNull(string formClient, string basicUser, string issuedTo)
+    {
+        var request = TokenRequest.From(Form(("client_id", formClient), ("client_session_state", "s1")), "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(basicUser + ":secret")));
+
+        Assert.Null(request!.AgreedClient(issuedTo));
+    }
+
+    [Fact]
+    public void From_ClientAssertionWithInvalidUtf8_IsUnreadable()
+    {
+        var payload = Convert.ToBase64String([.. "{\"sub\":\""u8, 0xFF, .. "\"}"u8]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        var request = TokenRequest.From(Form(("client_assertion", $"e30.{payload}.c2ln"), ("client_session_state", "s1")), null);
+
+        Assert.True(request!.Unreadable);
+    }
+
     private static Dictionary<string, StringValues> Form(params (string Name, string Value)[] fields) =>
         fields.ToDictionary(f => f.Name, f => new StringValues(f.Value));
 }

@@ -51,6 +51,41 @@ public sealed class TokenResponseTests
         Assert.Null(TokenResponse.Parse(Encoding.UTF8.GetBytes(json)));
     }
 
+    [Theory]
+    [InlineData("""{"iss":"i","sid":"s","azp":"by-azp","aud":"by-aud"}""", "by-azp")]
+    [InlineData("""{"iss":"i","sid":"s","aud":"by-aud"}""", "by-aud")]
+    [InlineData("""{"iss":"i","sid":"s","aud":["by-aud"]}""", "by-aud")]
+    [InlineData("""{"iss":"i","sid":"s","aud":["a","b"]}""", null)]
+    [InlineData("""{"iss":"i","sid":"s","aud":7}""", null)]
+    public void Parse_IdToken_NamesTheClientTheTokensWereIssuedTo(string idClaims, string? client)
+    {
+        var json = $$"""{"id_token":"{{Jwt(idClaims)}}"}""";
+
+        Assert.Equal(client, TokenResponse.Parse(Encoding.UTF8.GetBytes(json))!.ClientId);
+    }
+
+    [Theory]
+    [InlineData("""{"session_state":"\ud800","id_token":"ID"}""")]
+    [InlineData("""{"session_state":"s","id_token":"ID","x":{"\udc00":1}}""")]
+    public void Parse_TextThatCannotBeRead_IsUnreadable(string json)
+    {
+        var response = TokenResponse.Parse(Encoding.UTF8.GetBytes(json.Replace("ID", Jwt("""{"iss":"i","sid":"s"}"""), StringComparison.Ordinal)), out var readable);
+
+        Assert.Null(response);
+        Assert.False(readable);
+    }
+
+    [Theory]
+    [InlineData("\"1800\"")]
+    [InlineData("1.5")]
+    [InlineData("9223372036854775808")]
+    public void Parse_RefreshExpiresInThatIsNotAFittingNumber_IsIgnored(string value)
+    {
+        var json = $$"""{"session_state":"s","id_token":"{{Jwt("""{"iss":"i"}""")}}","refresh_expires_in":{{value}}}""";
+
+        Assert.Null(TokenResponse.Parse(Encoding.UTF8.GetBytes(json))!.RefreshExpiresIn);
+    }
+
     private static string Jwt(string payload) =>
         "eyJhbGciOiJSUzI1NiJ9." + Convert.ToBase64String(Encoding.UTF8.GetBytes(payload)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + ".c2ln";
 }

@@ -1,10 +1,11 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace LogoutEnricher.EndToEndTests.Infrastructure;
 
 /// <summary>One client registered at the provider.</summary>
-internal sealed record ProviderClient(string ClientId, string Secret, Uri AppBaseUrl, Uri BackChannelLogoutUri);
+/// <param name="BackChannelLogoutUri">Where its back-channel logouts go, or null for none.</param>
+/// <param name="AccessTokenAudience">Gives it JWT access tokens for this audience carrying the account's roles, or null.</param>
+internal sealed record ProviderClient(string ClientId, string Secret, Uri AppBaseUrl, Uri? BackChannelLogoutUri, string? AccessTokenAudience = null);
 
 /// <summary>
 /// node <c>oidc-provider</c> (provider/provider.mjs) as a child process on a loopback port. The provider folder is
@@ -12,11 +13,11 @@ internal sealed record ProviderClient(string ClientId, string Secret, Uri AppBas
 /// </summary>
 internal sealed class NodeOidcProvider : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly NodeProcess _node;
 
-    private NodeOidcProvider(Process process, int port)
+    private NodeOidcProvider(NodeProcess node, int port)
     {
-        _process = process;
+        _node = node;
         Issuer = $"http://127.0.0.1:{port}";
     }
 
@@ -25,74 +26,38 @@ internal sealed class NodeOidcProvider : IAsyncDisposable
     public Uri TokenEndpoint => new($"{Issuer}/token");
 
     /// <summary>Why the provider cannot run here, or null when it can.</summary>
-    public static string? Unavailable()
+    public static string? Unavailable() => NodeProcess.Unavailable(Folder(), "oidc-provider", ".ci/services/oidc-provider.sh");
+
+    /// <param name="roles">Realm roles by account (the login typed at the provider), put into access tokens for an audience.</param>
+    public static async Task<NodeOidcProvider> StartAsync(int port, IEnumerable<ProviderClient> clients, IReadOnlyDictionary<string, string[]>? roles = null)
     {
-        var folder = Folder();
-        if (!File.Exists(Path.Combine(folder, "node_modules", "oidc-provider", "package.json")))
+        var registrations = clients.Select(c =>
         {
-            return $"oidc-provider is not installed: run 'npm ci' in {folder} (CI does it in .ci/services/oidc-provider.sh)";
-        }
-
-        try
-        {
-            using var node = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
-            node.WaitForExit(10_000);
-            return node.ExitCode == 0 ? null : "node --version failed";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "node is not on the PATH";
-        }
-    }
-
-    public static async Task<NodeOidcProvider> StartAsync(int port, IEnumerable<ProviderClient> clients)
-    {
-        var registrations = clients.Select(c => new Dictionary<string, object>
-        {
-            ["client_id"] = c.ClientId,
-            ["client_secret"] = c.Secret,
-            ["redirect_uris"] = new[] { new Uri(c.AppBaseUrl, "signin-oidc").ToString() },
-            ["post_logout_redirect_uris"] = new[] { new Uri(c.AppBaseUrl, "signout-callback-oidc").ToString() },
-            ["backchannel_logout_uri"] = c.BackChannelLogoutUri.ToString(),
-        });
-        var start = new ProcessStartInfo("node") { WorkingDirectory = Folder(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("provider.mjs");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(JsonSerializer.Serialize(registrations));
-
-        var process = Process.Start(start)!;
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data?.StartsWith("ready ", StringComparison.Ordinal) == true)
+            var registration = new Dictionary<string, object>
             {
-                ready.TrySetResult();
+                ["client_id"] = c.ClientId,
+                ["client_secret"] = c.Secret,
+                ["redirect_uris"] = new[] { new Uri(c.AppBaseUrl, "signin-oidc").ToString() },
+                ["post_logout_redirect_uris"] = new[] { new Uri(c.AppBaseUrl, "signout-callback-oidc").ToString() },
+            };
+            if (c.BackChannelLogoutUri is { } backChannel)
+            {
+                registration["backchannel_logout_uri"] = backChannel.ToString();
             }
-        };
-        process.ErrorDataReceived += (_, line) => Console.Error.WriteLine("[oidc-provider] " + line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
-        var provider = new NodeOidcProvider(process, port);
-        if (await Task.WhenAny(ready.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(20))) != ready.Task)
-        {
-            await provider.DisposeAsync();
-            throw new InvalidOperationException("oidc-provider did not start (see its stderr above)");
-        }
+            if (c.AccessTokenAudience is { } audience)
+            {
+                registration["access_token_audience"] = audience;
+            }
 
-        return provider;
+            return registration;
+        });
+        var node = await NodeProcess.StartAsync("oidc-provider", Folder(),
+            ["provider.mjs", port.ToString(System.Globalization.CultureInfo.InvariantCulture), JsonSerializer.Serialize(registrations), JsonSerializer.Serialize(roles ?? new Dictionary<string, string[]>())]);
+        return new NodeOidcProvider(node, port);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _node.DisposeAsync();
 
     private static string Folder() =>
         Environment.GetEnvironmentVariable("LOGOUTENRICHER_E2E_PROVIDER_DIR") is { Length: > 0 } folder

@@ -38,10 +38,14 @@ internal static class Requirement
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds: delivery may be queued, so it is awaited, not assumed.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what, int seconds = 15)
+    public static Task EventuallyAsync(Func<bool> condition, string what, int seconds = 15) =>
+        EventuallyAsync(() => Task.FromResult(condition()), what, seconds);
+
+    /// <summary>Polls an asynchronous condition (e.g. reloading a page) until it holds.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 15)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

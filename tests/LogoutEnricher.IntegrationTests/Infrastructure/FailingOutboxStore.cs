@@ -13,6 +13,8 @@ internal sealed class FailingOutboxStore : IOutboxStore
 
     public Task<IReadOnlyList<OutboxEntry>> LeaseAsync(string owner, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<OutboxEntry>>();
 
+    public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken = default) => Fail<int>();
+
     public Task CompleteAsync(string id, CancellationToken cancellationToken = default) => Fail<bool>();
 
     public Task RescheduleAsync(string id, int attempts, DateTimeOffset nextAttemptAt, string lastError, CancellationToken cancellationToken = default) => Fail<bool>();
@@ -24,6 +26,8 @@ internal sealed class FailingOutboxStore : IOutboxStore
     public Task<bool> RetryDeadLetterAsync(string id, CancellationToken cancellationToken = default) => Fail<bool>();
 
     public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => Fail<OutboxCounts>();
+
+    public Task<OutboxEntry?> FindOldestPendingAsync(string issuer, string clientId, CancellationToken cancellationToken = default) => Fail<OutboxEntry?>();
 
     private static Task<T> Fail<T>() => Task.FromException<T>(new StorageUnavailableException("the outbox store is down"));
 }

@@ -23,6 +23,7 @@ internal sealed class FakeApplication : IAsyncDisposable
 {
     private readonly string _clientId;
     private WebApplication? _app;
+    private int _inFlight;
 
     private FakeApplication(string clientId) => _clientId = clientId;
 
@@ -45,6 +46,9 @@ internal sealed class FakeApplication : IAsyncDisposable
     public TimeSpan Delay { get; set; }
 
     public ConcurrentQueue<ReceivedLogout> Received { get; } = new();
+
+    /// <summary>Logout requests being answered right now (inside <see cref="Delay"/>).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>The W3C <c>traceparent</c> header of each logout request, as it arrived.</summary>
     public ConcurrentQueue<string> Traceparents { get; } = new();
@@ -112,7 +116,15 @@ internal sealed class FakeApplication : IAsyncDisposable
         });
         if (Delay > TimeSpan.Zero)
         {
-            await Task.Delay(Delay);
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                await Task.Delay(Delay);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
         }
 
         Traceparents.Enqueue(context.Request.Headers.TraceParent.ToString());

@@ -10,9 +10,10 @@ namespace LogoutEnricher.IntegrationTests.Infrastructure;
 /// <summary>
 /// A Keycloak realm reduced to what LogoutEnricher touches, with the shapes of shared/KEYCLOAK.md: discovery, a JWKS
 /// that also lists an RSA <c>enc</c> key, a token endpoint answering with <c>session_state</c> and <c>sid</c> in every
-/// token, and logout tokens as <c>DefaultTokenManager.initLogoutToken</c> builds them.
+/// token, and logout tokens as <c>DefaultTokenManager.initLogoutToken</c> builds them. The browser login
+/// (FakeKeycloak.BrowserLogin.cs) and the Admin URL pushes (FakeKeycloak.AdminPushes.cs) live beside this file.
 /// </summary>
-internal sealed class FakeKeycloak : IAsyncDisposable
+internal sealed partial class FakeKeycloak : IAsyncDisposable
 {
     public const string SigningKeyId = "kc-rs256-sig";
     public const string EncryptionKeyId = "kc-rsa-oaep-enc";
@@ -20,17 +21,25 @@ internal sealed class FakeKeycloak : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, (string ClientId, string Sub, string Sid)> _grants = new();
 
-    private FakeKeycloak(WebApplication app, RSA signingKey, RSA encryptionKey)
+    private FakeKeycloak(WebApplication app, RSA signingKey, RSA encryptionKey, Uri? publicUrl)
     {
         _app = app;
         SigningKey = signingKey;
         EncryptionKey = encryptionKey;
         BaseUrl = KestrelHost.AddressOf(app.Services);
+        PublicUrl = publicUrl ?? BaseUrl;
     }
 
+    /// <summary>Where the fake listens: the "back-channel" address servers use (token endpoint, JWKS).</summary>
     public Uri BaseUrl { get; }
 
-    public string Issuer => $"{BaseUrl}realms/{The.Realm}";
+    /// <summary>
+    /// Keycloak's public URL (<c>KC_HOSTNAME</c>), the base of its issuer and browser endpoints; the listening address
+    /// unless the fake stands behind a front door (LogoutEnricher or an ingress) that answers at another URL.
+    /// </summary>
+    public Uri PublicUrl { get; }
+
+    public string Issuer => $"{PublicUrl}realms/{The.Realm}";
 
     public RSA SigningKey { get; }
 
@@ -50,14 +59,38 @@ internal sealed class FakeKeycloak : IAsyncDisposable
     /// <summary>The W3C <c>traceparent</c> header of each token request, as it arrived.</summary>
     public ConcurrentQueue<string> TokenRequestTraceparents { get; } = new();
 
-    public static async Task<FakeKeycloak> StartAsync()
+    /// <summary>When set, answers token requests instead of the realm (a provider that misbehaves) whenever it returns
+    /// true; false leaves the request to the realm. Every answer carries <c>X-Upstream-Status</c>, so a test can tell
+    /// the provider's own status from one LogoutEnricher chose.</summary>
+    public Func<HttpContext, Task<bool>>? TokenEndpointOverride { get; set; }
+
+    /// <param name="publicUrl">Keycloak's public URL when something else answers there (see <see cref="PublicUrl"/>).</param>
+    public static async Task<FakeKeycloak> StartAsync(Uri? publicUrl = null)
     {
         var signing = RSA.Create(2048);
         var encryption = RSA.Create(2048);
         FakeKeycloak? keycloak = null;
         var app = await KestrelHost.StartAsync(app =>
         {
-            app.MapGet($"/realms/{The.Realm}/.well-known/openid-configuration", () => keycloak!.Discovery());
+            app.Use(async (context, next) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers["X-Upstream-Status"] = context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return Task.CompletedTask;
+                });
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception exception) when (!context.Response.HasStarted && exception is InvalidDataException or BadHttpRequestException or IOException or InvalidOperationException)
+                {
+                    // Keycloak answers a body it cannot read with 400, as the realm here does.
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    await context.Response.WriteAsJsonAsync(new { error = "invalid_request" });
+                }
+            });
+            app.MapGet($"/realms/{The.Realm}/.well-known/openid-configuration", (HttpContext context) => keycloak!.Discovery(context));
             app.MapGet($"/realms/{The.Realm}/protocol/openid-connect/certs", () =>
             {
                 Interlocked.Increment(ref keycloak!.JwksRequests);
@@ -68,9 +101,18 @@ internal sealed class FakeKeycloak : IAsyncDisposable
 
                 return Results.Text(keycloak.Jwks(), "application/json");
             });
-            app.MapPost($"/realms/{The.Realm}/protocol/openid-connect/token", (Func<HttpContext, Task<IResult>>)(context => keycloak!.TokenAsync(context)));
+            app.MapPost($"/realms/{The.Realm}/protocol/openid-connect/token", (Func<HttpContext, Task<IResult>>)(async context =>
+            {
+                if (keycloak!.TokenEndpointOverride is { } answer && await answer(context))
+                {
+                    return Results.Empty;
+                }
+
+                return await keycloak.TokenAsync(context);
+            }));
+            MapBrowserLogin(app, () => keycloak!);
         });
-        keycloak = new FakeKeycloak(app, signing, encryption);
+        keycloak = new FakeKeycloak(app, signing, encryption, publicUrl);
         return keycloak;
     }
 
@@ -88,15 +130,21 @@ internal sealed class FakeKeycloak : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private IResult Discovery() => Results.Json(new Dictionary<string, object>
+    // Note: as Keycloak with KC_HOSTNAME and KC_HOSTNAME_BACKCHANNEL_DYNAMIC: the issuer and browser endpoints at the
+    // public URL, the endpoints servers call (token, certs) at the Host the discovery request came to (through a
+    // front door that keeps the Host header, that is the front door).
+    private IResult Discovery(HttpContext context) => Results.Json(new Dictionary<string, object>
     {
         ["issuer"] = Issuer,
-        ["token_endpoint"] = $"{Issuer}/protocol/openid-connect/token",
-        ["jwks_uri"] = $"{Issuer}/protocol/openid-connect/certs",
+        ["authorization_endpoint"] = $"{Issuer}/protocol/openid-connect/auth",
+        ["token_endpoint"] = $"{BackChannelBase(context)}realms/{The.Realm}/protocol/openid-connect/token",
+        ["jwks_uri"] = $"{BackChannelBase(context)}realms/{The.Realm}/protocol/openid-connect/certs",
         ["end_session_endpoint"] = $"{Issuer}/protocol/openid-connect/logout",
         ["backchannel_logout_supported"] = true,
         ["backchannel_logout_session_supported"] = true,
     });
+
+    private static string BackChannelBase(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}/";
 
     private string Jwks()
     {
@@ -143,19 +191,41 @@ internal sealed class FakeKeycloak : IAsyncDisposable
             return Results.Json(new { error = "invalid_grant", error_description = "Code not valid" }, statusCode: 400);
         }
 
+        if (!ClientAuthenticated(context, form, grant.ClientId))
+        {
+            return Results.Json(new { error = "unauthorized_client", error_description = "Invalid client or Invalid client credentials" }, statusCode: 401);
+        }
+
+        if (!VerifyPkce(grantKey, form.GetValueOrDefault("code_verifier"), out var pkceError))
+        {
+            return Results.Json(new { error = "invalid_grant", error_description = pkceError }, statusCode: 400);
+        }
+
         var refreshToken = $"refresh-{Guid.NewGuid():N}";
         _grants[refreshToken] = grant;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var username = UserNameOf(grant.Sub);
         var idClaims = new JsonObject
         {
             ["exp"] = now + 300, ["iat"] = now, ["jti"] = Guid.NewGuid().ToString(), ["iss"] = Issuer, ["aud"] = grant.ClientId,
             ["sub"] = grant.Sub, ["typ"] = "ID", ["azp"] = grant.ClientId, ["sid"] = grant.Sid,
         };
+        if (username is not null)
+        {
+            idClaims["preferred_username"] = username;
+        }
+
+        if (_nonces.TryGetValue(grantKey, out var nonce))
+        {
+            idClaims["nonce"] = nonce;
+        }
+
         var accessClaims = new JsonObject
         {
             ["exp"] = now + 300, ["iat"] = now, ["jti"] = Guid.NewGuid().ToString(), ["iss"] = Issuer, ["aud"] = "account",
             ["sub"] = grant.Sub, ["typ"] = "Bearer", ["azp"] = grant.ClientId, ["sid"] = grant.Sid, ["scope"] = "openid profile email",
         };
+        AddRoles(accessClaims, username, grant.ClientId);
         return Results.Json(new Dictionary<string, object>
         {
             ["access_token"] = Sign(new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = SigningKeyId }, accessClaims),
@@ -164,15 +234,18 @@ internal sealed class FakeKeycloak : IAsyncDisposable
             ["refresh_token"] = refreshToken,
             ["token_type"] = "Bearer",
             ["id_token"] = Sign(new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = SigningKeyId }, idClaims),
-            ["not-before-policy"] = 0,
+            ["not-before-policy"] = RealmNotBefore,
             ["session_state"] = grant.Sid,
             ["scope"] = "openid profile email",
         });
     }
 
-    internal string Sign(JsonObject header, JsonObject claims, RSA? key = null)
+    internal string Sign(JsonObject header, JsonObject claims, RSA? key = null) =>
+        SignEncoded(Base64UrlEncoder.Encode(header.ToJsonString()) + "." + Base64UrlEncoder.Encode(claims.ToJsonString()), key);
+
+    /// <summary>Signs an already encoded <c>header.payload</c> with RS256.</summary>
+    internal string SignEncoded(string input, RSA? key = null)
     {
-        var input = Base64UrlEncoder.Encode(header.ToJsonString()) + "." + Base64UrlEncoder.Encode(claims.ToJsonString());
         var signature = (key ?? SigningKey).SignData(System.Text.Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return input + "." + Base64UrlEncoder.Encode(signature);
     }

@@ -30,7 +30,11 @@ internal sealed class FakeLegacyApplication(string clientId, WebApplication app)
     public static async Task<FakeLegacyApplication> StartAsync(string clientId)
     {
         FakeLegacyApplication? legacy = null;
-        var app = await KestrelHost.StartAsync(a => a.MapPost("/admin/k_logout", (Func<HttpContext, Task<IResult>>)(context => legacy!.HandleAsync(context))));
+        var app = await KestrelHost.StartAsync(a =>
+        {
+            a.MapPost("/admin/k_logout", (Func<HttpContext, Task<IResult>>)(context => legacy!.HandleAsync(context)));
+            a.MapPost("/admin/k_push_not_before", (Func<HttpContext, Task<IResult>>)(context => legacy!.HandleAsync(context)));
+        });
         legacy = new FakeLegacyApplication(clientId, app);
         return legacy;
     }
@@ -60,7 +64,7 @@ internal sealed class FakeLegacyApplication(string clientId, WebApplication app)
             signature.IsValid,
             expiration > DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             token.TryGetPayloadValue<string>("resource", out var resource) && resource == clientId,
-            token.TryGetPayloadValue<string>("action", out var name) && name == "LOGOUT",
+            token.TryGetPayloadValue<string>("action", out var name) && name == (context.Request.Path.Value!.EndsWith("/k_push_not_before", StringComparison.Ordinal) ? "PUSH_NOT_BEFORE" : "LOGOUT"),
             token.TryGetPayloadValue<JsonElement>("adapterSessionIds", out var ids) ? [.. ids.EnumerateArray().Select(i => i.GetString()!)] : [],
             token);
         Received.Enqueue(action);

@@ -53,6 +53,18 @@ internal sealed class LogoutTokenBuilder
     /// <summary>Signed with the realm's RS256 key (or another RSA key, e.g. one the realm never published).</summary>
     public string Sign(RSA? key = null) => _keycloak.Sign(Header, Claims, key);
 
+    /// <summary>
+    /// Signed with the realm's key after replacing, in the serialized header and claims, the JSON string
+    /// <c>"<paramref name="placeholder"/>"</c> by <paramref name="rawJson"/>: for text no serializer would write, such as a
+    /// JSON-escaped lone surrogate.
+    /// </summary>
+    public string SignWithRawJson(string placeholder, string rawJson)
+    {
+        var header = Header.ToJsonString().Replace($"\"{placeholder}\"", rawJson, StringComparison.Ordinal);
+        var claims = Claims.ToJsonString().Replace($"\"{placeholder}\"", rawJson, StringComparison.Ordinal);
+        return _keycloak.SignEncoded(Base64UrlEncoder.Encode(header) + "." + Base64UrlEncoder.Encode(claims));
+    }
+
     /// <summary>An "unsecured JWS" (alg none, empty signature).</summary>
     public string Unsigned()
     {

@@ -26,6 +26,7 @@ internal sealed class TestEnvironment : IAsyncDisposable
         _services = collection =>
         {
             collection.AddSingleton<Serilog.Core.ILogEventSink>(Logs);
+            MachineKeyRing.Apply(collection);
             services?.Invoke(collection);
         };
         _sidecar = StartSidecar();
@@ -71,6 +72,18 @@ internal sealed class TestEnvironment : IAsyncDisposable
         return new TestEnvironment(provider, app, otherApp, dataDirectory, settings, services);
     }
 
+    /// <summary>A setting of the tests, not of LogoutEnricher: the port the sidecar listens on, for settings that must
+    /// name the sidecar's own address before it starts (see <see cref="FreePort"/>). Default: any free port.</summary>
+    public const string SidecarPortSetting = "Test:SidecarPort";
+
+    /// <summary>A loopback port free right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Queued mode (the product default) with retry timings small enough for a test.</summary>
     public static void Queued(Dictionary<string, string?> settings)
     {
@@ -103,7 +116,8 @@ internal sealed class TestEnvironment : IAsyncDisposable
     }
 
     /// <summary>The authorization-code exchange an application makes, sent through LogoutEnricher.</summary>
-    public Task<HttpResponseMessage> ExchangeCodeAsync(string clientId, string appSessionId, string sub = The.Subject, string sid = The.Sid, string? host = null)
+    /// <param name="chunked">Sends the form with <c>Transfer-Encoding: chunked</c> instead of a Content-Length.</param>
+    public Task<HttpResponseMessage> ExchangeCodeAsync(string clientId, string appSessionId, string sub = The.Subject, string sid = The.Sid, string? host = null, bool chunked = false)
     {
         var form = new Dictionary<string, string>
         {
@@ -121,6 +135,7 @@ internal sealed class TestEnvironment : IAsyncDisposable
         var request = new HttpRequestMessage(HttpMethod.Post, $"/realms/{The.Realm}/protocol/openid-connect/token") { Content = new FormUrlEncodedContent(form) };
         var secret = clientId == The.OtherClientId ? The.OtherClientSecret : The.ClientSecret;
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
+        request.Headers.TransferEncodingChunked = chunked;
         return Client.SendAsync(request);
     }
 
@@ -147,8 +162,9 @@ internal sealed class TestEnvironment : IAsyncDisposable
     }
 
     /// <summary>What Keycloak sends: a form POST with the single field logout_token.</summary>
-    public Task<HttpResponseMessage> SendLogoutAsync(string logoutToken, string path = "/backchannel-logout") =>
-        Client.PostAsync(path, new FormUrlEncodedContent([new KeyValuePair<string, string>("logout_token", logoutToken)]));
+    /// <param name="client">Another client of this sidecar (e.g. one with fewer connections); <see cref="Client"/> if null.</param>
+    public Task<HttpResponseMessage> SendLogoutAsync(string logoutToken, string path = "/backchannel-logout", HttpClient? client = null) =>
+        (client ?? Client).PostAsync(path, new FormUrlEncodedContent([new KeyValuePair<string, string>("logout_token", logoutToken)]));
 
     public async ValueTask DisposeAsync()
     {
@@ -173,7 +189,7 @@ internal sealed class TestEnvironment : IAsyncDisposable
     private SidecarFactory StartSidecar()
     {
         var sidecar = new SidecarFactory(_settings, _services);
-        sidecar.UseKestrel(0);
+        sidecar.UseKestrel(_settings.TryGetValue(SidecarPortSetting, out var port) && port is not null ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 0);
         sidecar.StartServer();
         var address = KestrelHost.AddressOf(sidecar.Services);
         Client = new HttpClient { BaseAddress = address };

@@ -1,0 +1,29 @@
+using LogoutEnricher.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LogoutEnricher.IntegrationTests.Infrastructure;
+
+/// <summary>A store whose backend is down: every call fails the way a backend reports an outage.</summary>
+internal sealed class FailingSessionStore : ISessionStore
+{
+    public static void Install(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<ISessionStore, FailingSessionStore>());
+
+    public Task AddAsync(SessionKey key, string? subject, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) => Fail();
+
+    public Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default) => Fail<SessionMapping?>();
+
+    public Task<IReadOnlyList<SessionMapping>> FindBySubjectAsync(string issuer, string clientId, string subject, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<SessionMapping>>();
+
+    public Task RemoveAsync(SessionKey key, IReadOnlyCollection<string> sessionHandles, CancellationToken cancellationToken = default) => Fail();
+
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<int>();
+
+    public Task<IReadOnlyList<SessionMapping>> ListByClientAsync(
+        string issuer, string clientId, string? afterSid, DateTimeOffset capturedBefore, int maxCount, CancellationToken cancellationToken = default) =>
+        Task.FromException<IReadOnlyList<SessionMapping>>(new StorageUnavailableException("the session store is down"));
+
+    private static Task Fail() => Task.FromException(new StorageUnavailableException("the session store is down"));
+
+    private static Task<T> Fail<T>() => Task.FromException<T>(new StorageUnavailableException("the session store is down"));
+}
