@@ -10,6 +10,11 @@ what="${1:-all}"
 [ $# -gt 0 ] && shift
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if [ "$what" = "all" ] || [ "$what" = "load" ]; then
+  # The load harness compares the logout path with Apache + mod_auth_openidc in the same run (--no-anchor skips it).
+  # shellcheck source=/dev/null
+  source bench/anchor-packages.sh || { echo "bench/run.sh: installing apache2 and libapache2-mod-auth-openidc failed" >&2; exit 1; }
+fi
 dotnet build -c Release bench/LogoutEnricher.Benchmarks.Load/LogoutEnricher.Benchmarks.Load.csproj -v quiet -nologo
 dotnet build -c Release bench/LogoutEnricher.Benchmarks/LogoutEnricher.Benchmarks.csproj -v quiet -nologo
 

@@ -60,5 +60,35 @@ internal static class Report
         }
     }
 
+    /// <summary>
+    /// The same-run comparison with mod_auth_openidc: CPU per token of each, the RS256 verify + sign reference, and
+    /// what LogoutEnricher spends beyond that unavoidable crypto, as a multiple of mod_auth_openidc's whole cost.
+    /// </summary>
+    public static void PrintAnchor(List<Measured> results, double referenceMs)
+    {
+        var rows = new[] { ("Synchronous", 1.0), ("Queued", 1.3) }
+            .Select(mode => (Mode: mode.Item1, Target: mode.Item2,
+                Anchor: Find(results, $"mod_auth_openidc, tokens of logout {mode.Item1} (saturation)"),
+                Sidecar: Find(results, $"logout {mode.Item1} (saturation)")))
+            .Where(row => row.Anchor is not null && row.Sidecar is not null)
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Same tokens, same driver, same run (saturation):");
+        Console.WriteLine();
+        Console.WriteLine("| mode | mod_auth_openidc CPU per token (ms) | LogoutEnricher CPU per token (ms) | RS256 verify + sign (ms) | beyond-crypto ratio (LogoutEnricher − crypto) / mod_auth_openidc | target |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var row in rows)
+        {
+            var anchor = row.Anchor!.CpuPerRequestMs;
+            var sidecar = row.Sidecar!.CpuPerRequestMs;
+            Console.WriteLine(Invariant($"| {row.Mode} | {anchor:0.000} | {sidecar:0.000} | {referenceMs:0.000} | {(sidecar - referenceMs) / anchor:0.00}x | ≤ {row.Target:0.0}x |"));
+        }
+    }
+
     private static Measured? Find(List<Measured> results, string name) => results.FirstOrDefault(r => r.Name == name);
 }

@@ -49,16 +49,25 @@ internal sealed class Scenarios(HttpClient http, FakeKeycloak keycloak, FastAppl
     /// <summary>Signed logout tokens for the next <paramref name="count"/> mapped sessions (signed before the clock starts).</summary>
     public string[] LogoutTokens(int count)
     {
+        if (MappedSessions.Count < count)
+        {
+            throw new InvalidOperationException($"{count} logouts need as many captured sessions, and only {MappedSessions.Count} are left: captures failed in the setup (see its lines above)");
+        }
+
         var sids = Enumerable.Range(0, count).Select(_ => MappedSessions.Dequeue()).ToArray();
         var tokens = new string[count];
         Parallel.For(0, count, n => tokens[n] = keycloak.LogoutToken(clientId, sid: sids[n]).Sign());
         return tokens;
     }
 
-    public async Task<bool> LogoutAsync(Uri sidecar, string token)
+    public Task<bool> LogoutAsync(Uri sidecar, string token) => PostLogoutAsync(new Uri(sidecar, "/backchannel-logout"), token);
+
+    /// <summary>A back-channel logout as a provider sends it: a form POST with one <c>logout_token</c>; true on 200.</summary>
+    public async Task<bool> PostLogoutAsync(Uri endpoint, string token)
     {
         using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("logout_token", token)]);
-        using var response = await http.PostAsync(new Uri(sidecar, "/backchannel-logout"), form);
+        using var response = await http.PostAsync(endpoint, form);
+        await response.Content.LoadIntoBufferAsync();
         return response.StatusCode == HttpStatusCode.OK;
     }
 

@@ -2,6 +2,7 @@ using LogoutEnricher.Storage;
 using LogoutEnricher.Storage.PostgreSql;
 using LogoutEnricher.Storage.Redis;
 using LogoutEnricher.Storage.Sqlite;
+using LogoutEnricher.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -12,7 +13,10 @@ namespace LogoutEnricher.Benchmarks.Storage;
 /// <summary>One backend, freshly emptied, built the way the host builds it, and how to measure its footprint.</summary>
 internal sealed class Backend(ServiceProvider provider, Func<Task<long>> bytesUsed, Func<Task> cleanup) : IAsyncDisposable
 {
-    public ISessionStore Sessions => provider.GetRequiredService<ISessionStore>();
+    /// <summary>The store as the host composes it: hashing and encryption (a fixed bench key) over the backend.</summary>
+    public ProtectedSessionStore Sessions => _sessions ??= new ProtectedSessionStore(provider.GetRequiredService<ISessionRecordStore>(), TestIdentityProtector.Default);
+
+    private ProtectedSessionStore? _sessions;
 
     public Task<long> BytesUsedAsync() => bytesUsed();
 

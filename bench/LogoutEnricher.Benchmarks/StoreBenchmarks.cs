@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
 using LogoutEnricher.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,7 @@ public class StoreBenchmarks
     private const int Mappings = 10_000;
     private string _directory = "";
     private ServiceProvider _services = null!;
-    private ISessionStore _sessions = null!;
+    private ProtectedSessionStore _sessions = null!;
     private IReplayCache _replay = null!;
     private int _next;
 
@@ -29,7 +30,7 @@ public class StoreBenchmarks
             .AddSqliteStorage(options => options.Path = Path.Combine(_directory, "logoutenricher.db"))
             .BuildServiceProvider();
         await _services.GetRequiredService<SqliteStorageInitializer>().InitializeAsync();
-        _sessions = _services.GetRequiredService<ISessionStore>();
+        _sessions = new ProtectedSessionStore(_services.GetRequiredService<ISessionRecordStore>(), new SecretProtector(RandomNumberGenerator.GetBytes(32)));
         _replay = _services.GetRequiredService<IReplayCache>();
         var expires = DateTimeOffset.UtcNow.AddHours(1);
         for (var i = 0; i < Mappings; i++)

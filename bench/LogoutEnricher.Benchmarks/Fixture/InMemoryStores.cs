@@ -6,21 +6,34 @@ namespace LogoutEnricher.Benchmarks.Fixture;
 /// Stores that answer at once from memory, so that a pipeline benchmark measures LogoutEnricher's own code; the SQLite
 /// store's share is measured on its own (<see cref="StoreBenchmarks"/>).
 /// </summary>
-internal sealed class InMemorySessionStore(IReadOnlyList<AppSession> appSessions) : ISessionStore
+internal sealed class InMemorySessionStore(IReadOnlyList<AppSession> appSessions, ProtectedIdentity identity) : ISessionRecordStore
 {
-    public Task AddAsync(SessionKey key, string? subject, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+    public Task AddAsync(SessionKey key, string? subject, ProtectedIdentity identity, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
         Task.CompletedTask;
 
-    /// <summary>Every sid is mapped, so that every logout has sessions to deliver.</summary>
+    /// <summary>Every sid is mapped, so that every logout has sessions to deliver; the row is stored as the product stores it (hashed key, encrypted copy).</summary>
     public Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default) =>
-        Task.FromResult<SessionMapping?>(new SessionMapping(key, null, appSessions, DateTimeOffset.MaxValue));
+        Task.FromResult<SessionMapping?>(new SessionMapping(key, null, appSessions, DateTimeOffset.MaxValue) { Protected = identity });
 
     public Task<IReadOnlyList<SessionMapping>> FindBySubjectAsync(string issuer, string clientId, string subject, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<SessionMapping>>([]);
 
     public Task RemoveAsync(SessionKey key, IReadOnlyCollection<string> sessionHandles, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    public IAsyncEnumerable<CapturedSession> ListAsync(string issuer, string clientId, CancellationToken cancellationToken = default) =>
+        AsyncEnumerable.Empty<CapturedSession>();
+
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult(0);
+
+    public Task<IReadOnlyList<SessionMapping>> ListByClientAsync(
+        string issuer, string clientId, string? afterSid, DateTimeOffset capturedBefore, int maxCount, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<SessionMapping>>([]);
+
+    public Task<IReadOnlyList<UnprotectedSession>> ListUnprotectedAsync(int maxCount, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<UnprotectedSession>>([]);
+
+    public Task ProtectAsync(UnprotectedSession existing, SessionKey key, string? subject, ProtectedIdentity identity, CancellationToken cancellationToken = default) =>
+        Task.CompletedTask;
 }
 
 /// <summary>Never a replay: the benchmark sends the same token again and again.</summary>
@@ -29,6 +42,8 @@ internal sealed class ForgetfulReplayCache : IReplayCache
     public Task<bool> ContainsAsync(string issuer, string jti, CancellationToken cancellationToken = default) => Task.FromResult(false);
 
     public Task<bool> TryAddAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    public Task ReleaseAsync(string issuer, string jti, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult(0);
 }
@@ -47,6 +62,8 @@ internal sealed class CountingOutbox : IOutboxStore
     public Task<IReadOnlyList<OutboxEntry>> LeaseAsync(string owner, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<OutboxEntry>>([]);
 
+    public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken = default) => Task.FromResult(0);
+
     public Task CompleteAsync(string id, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task RescheduleAsync(string id, int attempts, DateTimeOffset nextAttemptAt, string lastError, CancellationToken cancellationToken = default) => Task.CompletedTask;
@@ -59,4 +76,7 @@ internal sealed class CountingOutbox : IOutboxStore
     public Task<bool> RetryDeadLetterAsync(string id, CancellationToken cancellationToken = default) => Task.FromResult(false);
 
     public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(new OutboxCounts(0, 0));
+
+    public Task<OutboxEntry?> FindOldestPendingAsync(string issuer, string clientId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<OutboxEntry?>(null);
 }

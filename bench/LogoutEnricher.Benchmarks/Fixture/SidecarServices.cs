@@ -69,10 +69,11 @@ internal sealed class SidecarServices : IAsyncDisposable
         var protector = new SecretProtector(Convert.FromBase64String(settings["LogoutEnricher:Storage:EncryptionKey"]!));
         var appSession = new AppSession(
             protector.Handle("PHPSESSID-a1b2c3d4e5f6", "app-session"), protector.Protect("PHPSESSID-a1b2c3d4e5f6", "app-session"), null);
-        services.AddSingleton<ISessionStore>(new InMemorySessionStore([appSession]));
         services.AddSingleton<IReplayCache>(new ForgetfulReplayCache());
         services.AddSingleton<IOutboxStore>(new CountingOutbox());
         services.AddLogoutEnricher(configuration);
+        // Note: the product's ProtectedSessionStore (hashing the sid, decrypting the subject) runs over it, as over a backend.
+        services.AddSingleton<ISessionRecordStore>(new InMemorySessionStore([appSession], new ProtectedIdentity(protector.Protect("bench-sid", ProtectedSessionStore.SidPurpose), null)));
         services.AddSingleton(protector);
 
         var handler = new StaticHandler(provider.Jwks());
