@@ -38,18 +38,17 @@ public static partial class BackChannelLogoutEndpoint
             return Refuse(result.Error);
         }
 
-        var ended = sessions.End(result.AdapterSessionIds, result.Subject);
-        sessions.Record(new ReceivedLogout(timeProvider.GetUtcNow(), result.Subject, result.AdapterSessionIds, ended));
-        LogEnded(logger, ended, result.AdapterSessionIds.Count);
+        var logout = sessions.End(result.AdapterSessionIds, result.Subject, timeProvider.GetUtcNow());
+        LogEnded(logger, logout.Ended, result.AdapterSessionIds.Count);
         return Results.Ok();
     }
 
     private static IResult Refuse(string description) =>
         Results.Json(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = description }, statusCode: StatusCodes.Status400BadRequest);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Back-channel logout ended {Ended} of {Named} named local sessions")]
+    [LoggerMessage(EventId = 1, EventName = "BackChannelLogoutHandled", Level = LogLevel.Information, Message = "Back-channel logout ended {Ended} of {Named} named local sessions")]
     private static partial void LogEnded(ILogger logger, int ended, int named);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Back-channel logout refused: {Reason}")]
+    [LoggerMessage(EventId = 2, EventName = "BackChannelLogoutRefused", Level = LogLevel.Warning, Message = "Back-channel logout refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);
 }

@@ -26,8 +26,14 @@ public sealed class DemoAppOptions
     /// </summary>
     public string TokenEndpoint { get; set; } = "";
 
-    /// <summary>LogoutEnricher's public keys, e.g. <c>http://localhost:5080/.well-known/jwks.json</c>. Required.</summary>
-    public string LogoutEnricherJwksUri { get; set; } = "";
+    /// <summary>
+    /// Where the keys that verify enriched logout tokens are read. Default: none, which means the provider's own key set,
+    /// the <c>jwks_uri</c> of its discovery document (for Keycloak the realm certs URL,
+    /// <c>{Authority}/protocol/openid-connect/certs</c>): where LogoutEnricher answers at Keycloak's URL, that set holds
+    /// its keys too, so the application needs no LogoutEnricher-specific setting. Set it (e.g.
+    /// <c>http://localhost:5080/.well-known/jwks.json</c>) for a provider whose key set LogoutEnricher does not serve.
+    /// </summary>
+    public string? LogoutEnricherJwksUri { get; set; }
 
     /// <summary>The <c>iss</c> of enriched logout tokens. Default: <see cref="Authority"/> (LogoutEnricher keeps it).</summary>
     public string? LogoutTokenIssuer { get; set; }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
 
 namespace DemoApp;
 
@@ -11,7 +12,8 @@ public static class DemoApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         var settings = builder.Configuration.GetSection(DemoAppOptions.SectionName);
-        builder.Services.Configure<DemoAppOptions>(settings);
+        builder.Services.AddOptions<DemoAppOptions>().Bind(settings).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DemoAppOptions>, DemoAppOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LocalSessionRegistry>();
         builder.Services.AddSingleton<LogoutTokenVerifier>();
@@ -27,12 +29,23 @@ public static class DemoApplication
             .AddOpenIdConnect(oidc => OidcLogin.Configure(oidc, options));
 
         var app = builder.Build();
+        app.Use(ErrorPages.CatchAsync);
         app.UseAuthentication();
 
         app.MapGet("/", HomePage.Render);
         app.MapGet("/login", () => Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }));
-        app.MapPost("/logout", () => Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
-            [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+        app.MapPost("/logout", (HttpContext context, LocalSessionRegistry sessions) =>
+        {
+            // This application's own session ends now; the provider's back-channel logout ends the others (and finds
+            // this one gone).
+            if (context.User.FindFirst(OidcLogin.LocalSessionClaim)?.Value is { } sessionId)
+            {
+                sessions.Remove(sessionId);
+            }
+
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
+                [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
+        });
         app.MapPost("/backchannel-logout", BackChannelLogoutEndpoint.HandleAsync);
         return app;
     }

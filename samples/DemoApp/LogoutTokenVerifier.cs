@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,10 +13,16 @@ public sealed record LogoutTokenResult(string? Error, string? Subject, IReadOnly
 }
 
 /// <summary>
-/// Verifies an enriched logout token the way OIDC Back-Channel Logout 1.0 §2.6 asks, against LogoutEnricher's JWKS
-/// (not the provider's: LogoutEnricher re-signed the token after adding <c>adapterSessionIds</c>).
+/// Verifies an enriched logout token the way OIDC Back-Channel Logout 1.0 §2.6 asks, with the provider's key set from
+/// its discovery document, exactly as for any back-channel logout token: LogoutEnricher re-signed the token after adding
+/// <c>adapterSessionIds</c>, and where it answers at Keycloak's URL the realm key set holds its key. A configured
+/// <see cref="DemoAppOptions.LogoutEnricherJwksUri"/> is used instead.
 /// </summary>
-public sealed class LogoutTokenVerifier(IHttpClientFactory httpClientFactory, IOptions<DemoAppOptions> options, TimeProvider timeProvider)
+public sealed class LogoutTokenVerifier(
+    IHttpClientFactory httpClientFactory,
+    IOptions<DemoAppOptions> options,
+    IOptionsMonitor<OpenIdConnectOptions> oidcOptions,
+    TimeProvider timeProvider)
 {
     private const string BackChannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
@@ -84,7 +91,7 @@ public sealed class LogoutTokenVerifier(IHttpClientFactory httpClientFactory, IO
         if (_keys is null || refresh)
         {
             var client = httpClientFactory.CreateClient();
-            _keys = new JsonWebKeySet(await client.GetStringAsync(new Uri(settings.LogoutEnricherJwksUri), cancellationToken));
+            _keys = new JsonWebKeySet(await client.GetStringAsync(await KeySetUriAsync(settings, cancellationToken), cancellationToken));
         }
 
         return new TokenValidationParameters
@@ -98,5 +105,18 @@ public sealed class LogoutTokenVerifier(IHttpClientFactory httpClientFactory, IO
             RequireSignedTokens = true,
             ClockSkew = ClockSkew,
         };
+    }
+
+    /// <summary>The configured key set, else the provider's <c>jwks_uri</c> (discovery is read once and cached by the OIDC handler).</summary>
+    private async Task<Uri> KeySetUriAsync(DemoAppOptions settings, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(settings.LogoutEnricherJwksUri))
+        {
+            return new Uri(settings.LogoutEnricherJwksUri);
+        }
+
+        var oidc = oidcOptions.Get(OpenIdConnectDefaults.AuthenticationScheme);
+        var discovery = await oidc.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
+        return new Uri(discovery.JwksUri);
     }
 }

@@ -34,6 +34,7 @@ public static class OidcLogin
         oidc.NonceCookie.SameSite = SameSiteMode.Lax;
         oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 
+        oidc.Events.OnRemoteFailure = context => ErrorPages.OnRemoteFailureAsync(context, options);
         oidc.Events.OnAuthorizationCodeReceived = context =>
         {
             // Every login gets a fresh local session id (never one chosen before login: no session fixation).

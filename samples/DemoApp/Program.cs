@@ -1,3 +1,5 @@
+using LogoutEnricher.Startup;
+
 namespace DemoApp;
 
 /// <summary>
@@ -6,5 +8,7 @@ namespace DemoApp;
 /// </summary>
 internal static class Program
 {
-    private static void Main(string[] args) => DemoApplication.Create(args).Run();
+    // A configuration mistake prints one readable block and exits with code 1 (no stack trace), as LogoutEnricher does.
+    private static int Main(string[] args) =>
+        StartupGuard.Run("DemoApp", () => WebApplication.CreateBuilder(args).Configuration, () => DemoApplication.Create(args));
 }
