@@ -60,4 +60,13 @@ public sealed class DeliveryOptions
 
     /// <summary>Most deliveries in flight per replica, all clients together; also the lease batch size. Default: 64.</summary>
     public int MaxParallelism { get; set; } = 64;
+
+    /// <summary>
+    /// Most connections open to one application (scheme, host and port), per replica, in both modes. Further
+    /// deliveries wait for a free connection within their <see cref="Timeout"/>. This bounds what a burst of logouts
+    /// in Synchronous mode (one inline delivery per logout Keycloak sends) can open against an application. Default: 64,
+    /// the per-route pool of Keycloak's own outgoing HTTP client (<c>max-pooled-per-route</c>), so an application
+    /// behind LogoutEnricher sees no more connections than Keycloak would open to it.
+    /// </summary>
+    public int MaxConnectionsPerApplication { get; set; } = 64;
 }

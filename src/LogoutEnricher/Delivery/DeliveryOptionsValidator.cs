@@ -26,6 +26,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
             failures.Add($"{Root}:MaxParallelismPerClient is {options.MaxParallelismPerClient} and {Root}:MaxParallelism is {options.MaxParallelism}: the first must be at least 1 and at most the second.");
         }
 
+        if (options.MaxConnectionsPerApplication < 1)
+        {
+            failures.Add($"{Root}:MaxConnectionsPerApplication is {options.MaxConnectionsPerApplication}: it must be at least 1 (default 64).");
+        }
+
         return OptionsRules.ToResult(failures);
     }
 }

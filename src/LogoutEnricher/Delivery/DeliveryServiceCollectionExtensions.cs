@@ -1,5 +1,6 @@
 using LogoutEnricher.Enrichment;
 using LogoutEnricher.Shared;
+using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery;
 
@@ -25,9 +26,10 @@ internal static class DeliveryServiceCollectionExtensions
         // Note: redirects are not followed (a 3xx is a failed delivery, as with Keycloak), and the timeout is applied
         // per delivery, so the client's own timeout is off.
         services.AddHttpClient(LogoutDeliverer.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
+                MaxConnectionsPerServer = services.GetRequiredService<IOptions<DeliveryOptions>>().Value.MaxConnectionsPerApplication,
                 UseProxy = false,
                 UseCookies = false,
                 ConnectTimeout = TimeSpan.FromSeconds(3),

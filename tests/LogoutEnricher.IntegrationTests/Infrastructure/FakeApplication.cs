@@ -24,6 +24,7 @@ internal sealed class FakeApplication : IAsyncDisposable
     private readonly string _clientId;
     private WebApplication? _app;
     private int _inFlight;
+    private int _peakInFlight;
 
     private FakeApplication(string clientId) => _clientId = clientId;
 
@@ -49,6 +50,9 @@ internal sealed class FakeApplication : IAsyncDisposable
 
     /// <summary>Logout requests being answered right now (inside <see cref="Delay"/>).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most logout requests that were being answered at one moment (inside <see cref="Delay"/>).</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
 
     /// <summary>The W3C <c>traceparent</c> header of each logout request, as it arrived.</summary>
     public ConcurrentQueue<string> Traceparents { get; } = new();
@@ -116,7 +120,12 @@ internal sealed class FakeApplication : IAsyncDisposable
         });
         if (Delay > TimeSpan.Zero)
         {
-            Interlocked.Increment(ref _inFlight);
+            var now = Interlocked.Increment(ref _inFlight);
+            for (var peak = Volatile.Read(ref _peakInFlight); now > peak; peak = Volatile.Read(ref _peakInFlight))
+            {
+                Interlocked.CompareExchange(ref _peakInFlight, now, peak);
+            }
+
             try
             {
                 await Task.Delay(Delay);
