@@ -89,6 +89,27 @@ public sealed partial class OperatorConsoleKeyRingTests
             && e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("key_ring", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Console_KeyRingStoreDownWhenTheProviderAnswers_Answers503NotAFailedSignIn()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings =>
+        {
+            Console(settings);
+            settings["LogoutEnricher:Admin:Bearer:Issuer"] = settings["LogoutEnricher:Issuers:demo:Issuer"];
+            settings["LogoutEnricher:Admin:Bearer:Audience"] = "logoutenricher";
+            settings["LogoutEnricher:Admin:Bearer:RequiredRole"] = "console-operator";
+            settings["LogoutEnricher:Console:Oidc:ClientId"] = "logoutenricher-console";
+        }, FailingDataProtectionKeyStore.Install);
+        using var browser = new ConsoleBrowser(env.Client.BaseAddress!);
+
+        // The provider's answer to a sign-in started before the store went down (its state cannot be read now).
+        using var callback = await browser.Http.GetAsync(ConsoleBrowser.ConsolePath + "/signin-oidc?code=a-code&state=CfDJ8-a-state&iss=x", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, callback.StatusCode);
+        Assert.Contains("The store does not answer", await callback.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Empty(env.Keycloak.TokenRequests);
+    }
+
     private static void Console(Dictionary<string, string?> settings)
     {
         TestEnvironment.Queued(settings);

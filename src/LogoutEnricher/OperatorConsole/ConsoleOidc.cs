@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using LogoutEnricher.Admin;
 using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Home;
@@ -6,6 +7,7 @@ using LogoutEnricher.Providers;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -57,6 +59,7 @@ internal static partial class ConsoleOidc
         // Note: the authorization request carries nothing secret, so it goes through the browser as every provider
         // accepts it; a realm whose discovery lists a PAR endpoint needs no extra client setting for the console.
         oidc.PushedAuthorizationBehavior = PushedAuthorizationBehavior.Disable;
+        oidc.Events.OnMessageReceived = RequireKeyRingAsync;
         oidc.Events.OnTokenValidated = AdmitAsync;
         oidc.Events.OnRemoteFailure = RefuseAsync;
     }
@@ -98,6 +101,25 @@ internal static partial class ConsoleOidc
         console.MapGet("/signed-in", () => HtmlPage.Result(HtmlPage.Render("LogoutEnricher console", "",
             "<section><meta http-equiv=\"refresh\" content=\"0;url=" + HtmlPage.Encode(consolePath) + "\"><p>Signed in. <a id=\"continue\" href=\""
             + HtmlPage.Encode(consolePath) + "\">Continue to the console</a>.</p></section>")));
+    }
+
+    /// <summary>
+    /// The provider's answer arrived: the handler reads its state through Data Protection and takes any failure for a
+    /// state that is not this browser's (a 400 "sign-in failed"). Using the key ring first turns a store that does not
+    /// answer into the 503 it is, as on every other console route (<see cref="ConsoleStoreUnavailable"/>), so the
+    /// operator tries again instead of being told the sign-in was not theirs.
+    /// </summary>
+    private static async Task RequireKeyRingAsync(MessageReceivedContext context)
+    {
+        try
+        {
+            context.HttpContext.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(Scheme).Protect([]);
+        }
+        catch (CryptographicException exception) when (ConsoleStoreUnavailable.StoreFailureIn(exception) is { } storeFailure)
+        {
+            context.HandleResponse();
+            await ConsoleStoreUnavailable.Answer(context.HttpContext, storeFailure).ExecuteAsync(context.HttpContext);
+        }
     }
 
     private static async Task AdmitAsync(TokenValidatedContext context)

@@ -18,14 +18,20 @@ internal sealed class ConsoleStoreUnavailable : IEndpointFilter
         // Note: Data Protection hands a key ring read failure on wrapped in a CryptographicException.
         catch (Exception exception) when (StoreFailureIn(exception) is { } storeFailure)
         {
-            context.HttpContext.RequestServices.GetRequiredService<StoreFailures>().Report("console", storeFailure, "the console answered 503");
-            return HtmlPage.Result(HtmlPage.Render("Store unavailable", "",
-                "<section><p>The store does not answer, so the console cannot sign you in or act now. Try again shortly.</p></section>"),
-                StatusCodes.Status503ServiceUnavailable);
+            return Answer(context.HttpContext, storeFailure);
         }
     }
 
-    private static StorageUnavailableException? StoreFailureIn(Exception? exception)
+    /// <summary>The 503 page for a store that does not answer, reported once as a store failure.</summary>
+    public static IResult Answer(HttpContext context, StorageUnavailableException storeFailure)
+    {
+        context.RequestServices.GetRequiredService<StoreFailures>().Report("console", storeFailure, "the console answered 503");
+        return HtmlPage.Result(HtmlPage.Render("Store unavailable", "",
+            "<section><p>The store does not answer, so the console cannot sign you in or act now. Try again shortly.</p></section>"),
+            StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static StorageUnavailableException? StoreFailureIn(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
         {
