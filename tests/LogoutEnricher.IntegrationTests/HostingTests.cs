@@ -89,6 +89,7 @@ public sealed class HostingTests
     [InlineData("LogoutEnricher:Delivery:LeaseDuration", "00:00:03", "LogoutEnricher:Delivery:LeaseDuration")]
     [InlineData("LogoutEnricher:Delivery:MaxAge", "00:00:00", "LogoutEnricher:Delivery:MaxAge")]
     [InlineData("LogoutEnricher:Delivery:MaxParallelismPerClient", "0", "LogoutEnricher:Delivery:MaxParallelismPerClient")]
+    [InlineData("LogoutEnricher:Delivery:MaxConnectionsPerApplication", "0", "LogoutEnricher:Delivery:MaxConnectionsPerApplication is 0")]
     [InlineData("LogoutEnricher:Issuers:demo:Clients:app-one:FallbackLogoutUrl", "http://${application.session.host}/logout", "LogoutEnricher:Issuers:demo:Clients:app-one:FallbackLogoutUrl")]
     [InlineData("LogoutEnricher:Storage:Provider", "Redis", "LogoutEnricher:Storage:Redis:Configuration")]
     [InlineData("LogoutEnricher:Storage:Provider", "PostgreSql", "LogoutEnricher:Storage:PostgreSql:ConnectionString")]

@@ -53,6 +53,7 @@ public sealed partial class OperatorConsoleOidcTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
         Assert.Equal(ConsoleBrowser.ConsolePath + "/signed-in", callback.Headers.Location?.OriginalString);
+        Assert.True(callback.Headers.CacheControl?.NoStore, "the provider's answer is not cached");
         var cookie = Assert.Single(SetCookies(callback), c => c.StartsWith(".LogoutEnricher.Console=", StringComparison.Ordinal)).ToLowerInvariant();
         Assert.Contains("httponly", cookie, StringComparison.Ordinal);
         Assert.Contains("samesite=strict", cookie, StringComparison.Ordinal);

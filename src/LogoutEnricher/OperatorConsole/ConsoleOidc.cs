@@ -59,6 +59,8 @@ internal static partial class ConsoleOidc
         // Note: the authorization request carries nothing secret, so it goes through the browser as every provider
         // accepts it; a realm whose discovery lists a PAR endpoint needs no extra client setting for the console.
         oidc.PushedAuthorizationBehavior = PushedAuthorizationBehavior.Disable;
+        // Note: the provider's answer (CallbackPath) is taken by the authentication middleware WebApplication adds,
+        // before routing; no console endpoint sees it.
         oidc.Events.OnMessageReceived = RequireKeyRingAsync;
         oidc.Events.OnTokenValidated = AdmitAsync;
         oidc.Events.OnRemoteFailure = RefuseAsync;
@@ -87,15 +89,6 @@ internal static partial class ConsoleOidc
             }
         });
 
-        // The provider's answer; handled here rather than by a global UseAuthentication(), so only this route runs it.
-        console.MapGet("/signin-oidc", async (HttpContext context, IAuthenticationHandlerProvider handlers) =>
-        {
-            context.Response.Headers.CacheControl = "no-store";
-            return await handlers.GetHandlerAsync(context, Scheme) is IAuthenticationRequestHandler handler && await handler.HandleRequestAsync()
-                ? Results.Empty
-                : HtmlPage.Result(Message("Bad request", "This is not an answer to a sign-in this browser started.", consolePath), StatusCodes.Status400BadRequest);
-        });
-
         // Note: the cookie is SameSite=Strict, and a browser does not send it on a navigation that a redirect from the
         // provider started; this page continues to the console as a navigation of LogoutEnricher's own.
         console.MapGet("/signed-in", () => HtmlPage.Result(HtmlPage.Render("LogoutEnricher console", "",
@@ -107,7 +100,8 @@ internal static partial class ConsoleOidc
     /// The provider's answer arrived: the handler reads its state through Data Protection and takes any failure for a
     /// state that is not this browser's (a 400 "sign-in failed"). Using the key ring first turns a store that does not
     /// answer into the 503 it is, as on every other console route (<see cref="ConsoleStoreUnavailable"/>), so the
-    /// operator tries again instead of being told the sign-in was not theirs.
+    /// operator tries again instead of being told the sign-in was not theirs. (Every answer to it is uncached: the
+    /// cookie handler's sign-in sends no-store, and so does every page.)
     /// </summary>
     private static async Task RequireKeyRingAsync(MessageReceivedContext context)
     {
