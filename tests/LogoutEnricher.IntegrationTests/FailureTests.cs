@@ -4,6 +4,7 @@ using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serilog.Events;
 
 namespace LogoutEnricher.IntegrationTests;
 
@@ -91,5 +92,7 @@ public sealed class FailureTests
 
         await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "temporarily_unavailable");
         Assert.Empty(env.App.Received);
+        var logged = Assert.Single(env.Logs.Events, e => e.MessageTemplate.Text.StartsWith("The store failed", StringComparison.Ordinal));
+        Assert.Equal(FailingSessionStore.Cause, Assert.IsType<ScalarValue>(logged.Properties["Cause"]).Value);
     }
 }

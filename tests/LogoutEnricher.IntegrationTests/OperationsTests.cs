@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using System.Text.RegularExpressions;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using Serilog.Events;
@@ -31,6 +33,49 @@ public sealed partial class OperationsTests
         Assert.Equal(0, Value(metrics, "logoutenricher_outbox_pending"));
         Assert.Equal(0, Value(metrics, "logoutenricher_outbox_dead_letters"));
         Assert.True(Value(metrics, "logoutenricher_jwks_refreshes_total", ("issuer", env.Keycloak.Issuer), ("outcome", "success")) >= 1);
+    }
+
+    [Fact]
+    public async Task OutboxGauges_ObservedWhileTheHostStarts_NoStoreFailureAndCountsOnceStarted()
+    {
+        // An exporter may collect while the host is still creating its schema; that is no store failure to report.
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name.StartsWith("logoutenricher.outbox.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var observing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                listener.RecordObservableInstruments();
+                await Task.Yield();
+            }
+        });
+
+        await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
+        await stop.CancelAsync();
+        await observing;
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        env.App.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+        // Note: the gauges reread the store when their counts are older than 5 s.
+        var pending = 0d;
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); pending != 1 && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            pending = Value(await env.Client.GetStringAsync("/metrics"), "logoutenricher_outbox_pending");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, pending);
+        Assert.DoesNotContain(env.Logs.Events, e => e.Level >= LogEventLevel.Error);
     }
 
     [Fact]

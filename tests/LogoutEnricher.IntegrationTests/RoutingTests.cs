@@ -39,12 +39,14 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    public async Task Logout_PerNodeUrl_FansOutOnePostPerHostWithOnlyItsIdsAndNeverContactsAHostNotAllowed()
+    public async Task Logout_PerNodeUrl_FansOutOnePostPerHostWithOnlyItsIdsAndNoneToAHostNotAllowed()
     {
         await using var nodeA = await FakeApplication.StartAsync(The.ClientId);
         await using var nodeB = await FakeApplication.StartAsync(The.ClientId);
         await using var fallback = await FakeApplication.StartAsync(The.ClientId);
-        using var forbidden = new ConnectionCounter();
+        // Note: a listener, not a counter of connections: a port the OS hands out here may be one that another test's
+        // sidecar still retries, so "contacted" is judged by what arrives: a logout this sidecar signed.
+        await using var forbidden = await FakeApplication.StartAsync(The.ClientId);
         await using var env = await TestEnvironment.StartAsync(settings =>
         {
             TestEnvironment.Queued(settings);
@@ -53,10 +55,10 @@ public sealed class RoutingTests
             settings[$"{Client}:SessionHosts:1"] = HostOf(nodeB);
             settings[$"{Client}:FallbackLogoutUrl"] = fallback.LogoutUrl;
         });
-        Trust(env, nodeA, nodeB, fallback);
+        Trust(env, nodeA, nodeB, fallback, forbidden);
         await ExchangeAsync(env, "session-on-a", HostOf(nodeA));
         await ExchangeAsync(env, "session-on-b", HostOf(nodeB));
-        await ExchangeAsync(env, "session-on-forbidden-host", forbidden.Host);
+        await ExchangeAsync(env, "session-on-forbidden-host", HostOf(forbidden));
         await ExchangeAsync(env, "session-without-host", host: null);
 
         using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
@@ -68,33 +70,33 @@ public sealed class RoutingTests
         // The forbidden host was dropped at capture, so its id counts as captured without a host.
         Assert.Equal(["session-on-forbidden-host", "session-without-host"], Assert.Single(fallback.Received).AdapterSessionIds.Order(StringComparer.Ordinal));
         Assert.All(new[] { nodeA, nodeB, fallback }.SelectMany(a => a.Received), r => Assert.True(r.Valid, r.Error));
-        Assert.Equal(0, forbidden.Accepted);
+        Assert.DoesNotContain(forbidden.Received, r => r.Valid);
     }
 
     [Fact]
-    public async Task Logout_HostRemovedFromAllowListAfterCapture_IsNeverContacted()
+    public async Task Logout_HostRemovedFromAllowListAfterCapture_GetsNoLogout()
     {
         await using var nodeA = await FakeApplication.StartAsync(The.ClientId);
-        using var removed = new ConnectionCounter();
+        await using var removed = await FakeApplication.StartAsync(The.ClientId);
         await using var env = await TestEnvironment.StartAsync(settings =>
         {
             TestEnvironment.Queued(settings);
             settings[$"{Client}:LogoutUrl"] = "http://${application.session.host}/logout";
             settings[$"{Client}:SessionHosts:0"] = HostOf(nodeA);
-            settings[$"{Client}:SessionHosts:1"] = removed.Host;
+            settings[$"{Client}:SessionHosts:1"] = HostOf(removed);
         });
         await ExchangeAsync(env, "session-on-a", HostOf(nodeA));
-        await ExchangeAsync(env, "session-on-removed-host", removed.Host);
+        await ExchangeAsync(env, "session-on-removed-host", HostOf(removed));
 
         await env.RestartSidecarAsync(settings => settings.Remove($"{Client}:SessionHosts:1"));
-        Trust(env, nodeA);
+        Trust(env, nodeA, removed);
         using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
         await QueuedDeliveryTests.WaitForEmptyOutboxAsync(env);
         await Task.Delay(500);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["session-on-a"], Assert.Single(nodeA.Received).AdapterSessionIds);
-        Assert.Equal(0, removed.Accepted);
+        Assert.DoesNotContain(removed.Received, r => r.Valid);
     }
 
     private static string HostOf(FakeApplication app) => $"{app.BaseUrl.Host}:{app.BaseUrl.Port}";

@@ -18,7 +18,10 @@ internal sealed partial class StoreFailures(LogoutEnricherMetrics metrics, ILogg
     public void Report(string operation, StorageUnavailableException exception, string consequence)
     {
         metrics.StoreFailed(operation);
-        LogStoreFailed(logger, operation, exception.Message, consequence);
+        // Note: the cause is the driver's own message ("SQLite Error 5: 'database is locked'", a connection refused):
+        // without it the operator knows what failed but not why.
+        var cause = exception.InnerException?.GetBaseException().Message ?? "no further detail";
+        LogStoreFailed(logger, operation, exception.Message, cause, consequence);
     }
 
     /// <summary>
@@ -40,6 +43,6 @@ internal sealed partial class StoreFailures(LogoutEnricherMetrics metrics, ILogg
     }
 
     [LoggerMessage(EventId = EventIds.StoreOperationFailed, EventName = nameof(EventIds.StoreOperationFailed), Level = LogLevel.Error,
-        Message = "The store failed ({Operation}): {ErrorMessage}; {Consequence}")]
-    private static partial void LogStoreFailed(ILogger logger, string operation, string errorMessage, string consequence);
+        Message = "The store failed ({Operation}): {ErrorMessage} (cause: {Cause}); {Consequence}")]
+    private static partial void LogStoreFailed(ILogger logger, string operation, string errorMessage, string cause, string consequence);
 }

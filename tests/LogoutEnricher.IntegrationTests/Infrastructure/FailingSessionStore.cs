@@ -21,9 +21,14 @@ internal sealed class FailingSessionStore : ISessionStore
 
     public Task<IReadOnlyList<SessionMapping>> ListByClientAsync(
         string issuer, string clientId, string? afterSid, DateTimeOffset capturedBefore, int maxCount, CancellationToken cancellationToken = default) =>
-        Task.FromException<IReadOnlyList<SessionMapping>>(new StorageUnavailableException("the session store is down"));
+        Fail<IReadOnlyList<SessionMapping>>();
 
-    private static Task Fail() => Task.FromException(new StorageUnavailableException("the session store is down"));
+    /// <summary>What the driver said, as a real backend wraps it: the log must carry it as the cause.</summary>
+    public const string Cause = "disk I/O error";
 
-    private static Task<T> Fail<T>() => Task.FromException<T>(new StorageUnavailableException("the session store is down"));
+    private static Task Fail() => Task.FromException(Down());
+
+    private static Task<T> Fail<T>() => Task.FromException<T>(Down());
+
+    private static StorageUnavailableException Down() => new("the session store is down", new IOException(Cause));
 }
