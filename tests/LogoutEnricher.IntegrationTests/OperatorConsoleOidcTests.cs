@@ -151,6 +151,19 @@ public sealed partial class OperatorConsoleOidcTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/signout-oidc")]
+    [InlineData("/signout-callback-oidc")]
+    public async Task OidcHandler_SignOutPaths_LiveUnderTheConsoleNotAtTheRootOfKeycloaksUrl(string path)
+    {
+        // The root is Keycloak's public URL: a path there that the console's sign-in handler answers would shadow it.
+        using var atRoot = await _browser.Http.GetAsync(path + "?iss=x&sid=y");
+        using var underConsole = await _browser.Http.GetAsync(ConsoleBrowser.ConsolePath + path + "?iss=x&sid=y");
+
+        Assert.Equal(HttpStatusCode.NotFound, atRoot.StatusCode);
+        Assert.NotEqual(HttpStatusCode.NotFound, underConsole.StatusCode);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("?code=x")]
     [InlineData("?state=not-a-state&code=x")]

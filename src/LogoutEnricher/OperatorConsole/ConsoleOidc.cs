@@ -40,6 +40,10 @@ internal static partial class ConsoleOidc
         oidc.ResponseType = OpenIdConnectResponseType.Code;
         oidc.UsePkce = true;
         oidc.CallbackPath = consolePath + "/signin-oidc";
+        // Note: the handler also answers two sign-out paths, "/signout-oidc" and "/signout-callback-oidc" by default;
+        // the root is Keycloak's public URL, so they live under the console like the callback.
+        oidc.RemoteSignOutPath = consolePath + "/signout-oidc";
+        oidc.SignedOutCallbackPath = consolePath + "/signout-callback-oidc";
         oidc.SaveTokens = false;
         oidc.MapInboundClaims = false;
         oidc.UseTokenLifetime = false;
