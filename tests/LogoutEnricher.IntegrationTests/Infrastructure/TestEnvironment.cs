@@ -63,7 +63,9 @@ internal sealed class TestEnvironment : IAsyncDisposable
             [$"LogoutEnricher:Issuers:demo:Clients:{The.ClientId}:LogoutUrl"] = app.LogoutUrl,
             [$"LogoutEnricher:Issuers:demo:Clients:{The.OtherClientId}:LogoutUrl"] = otherApp.LogoutUrl,
             ["LogoutEnricher:Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "logoutenricher.db"),
-            ["LogoutEnricher:Delivery:Timeout"] = "00:00:02",
+            // Note: no test here waits for a delivery to time out; a short timeout only turned a busy machine's stall
+            // into a failed delivery (a 400 in Synchronous mode). Five seconds is Keycloak's own socket timeout.
+            ["LogoutEnricher:Delivery:Timeout"] = "00:00:05",
             // Note: the suites written before the outbox assert inline delivery (delivery_failed answers); the Queued
             // suites switch back to the product default with Queued().
             ["LogoutEnricher:Delivery:Mode"] = "Synchronous",
