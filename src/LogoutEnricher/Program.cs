@@ -1,3 +1,4 @@
+using LogoutEnricher.Admin;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Startup;
 
@@ -15,6 +16,7 @@ return StartupGuard.Run("LogoutEnricher", () => builder.Configuration, () =>
     // endpoint: body limits come from endpoint metadata (WithRequestBodyLimit, applied by routing; Kestrel's default is
     // the small limit of LogoutEnricher's own routes), rate limits from RequireRateLimiting on the logout and token routes.
     app.UseRateLimiter();
+    app.UseAdminProblemDetails();
     app.MapLogoutEnricher();
     return app;
 });

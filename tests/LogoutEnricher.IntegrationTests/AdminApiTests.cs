@@ -79,6 +79,28 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal("[]", await after.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("POST", "/admin/logouts", "{}")]
+    [InlineData("POST", "/admin/logouts", "{\"issuer\":\"x\"}")]
+    [InlineData("POST", "/admin/logouts", "{not json")]
+    [InlineData("GET", "/admin/dead-letters?max=99999999999", null)]
+    [InlineData("GET", "/admin/mappings?issuer=x", null)]
+    public async Task Admin_RequestItCannotBind_Answers400ProblemDetails(string method, string url, string? json)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), url)
+        {
+            Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", ApiKey);
+
+        using var response = await _env.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, body.RootElement.GetProperty("status").GetInt32());
+    }
+
     [Fact]
     public async Task DeadLetters_NoneParked_ListIsEmptyAndRetryOfUnknownIdIs404ProblemDetails()
     {

@@ -100,7 +100,8 @@ public sealed class KeycloakAdminPushTests
         Assert.Single(await env.Services.GetRequiredService<IFanOutJobStore>().ListAsync(10));
     }
 
-    public static TheoryData<string> Rejections => ["WrongKey", "UnknownKid", "Expired", "OtherResource", "WrongAction", "HS256", "NotTextPlain", "UnknownClient"];
+    public static TheoryData<string> Rejections =>
+        ["WrongKey", "UnknownKid", "Expired", "ExpirationNotANumber", "NotBeforeNotANumber", "OtherResource", "WrongAction", "HS256", "NotTextPlain", "UnknownClient"];
 
     [Theory]
     [MemberData(nameof(Rejections))]
@@ -134,6 +135,14 @@ public sealed class KeycloakAdminPushTests
                 builder.Claims["expiration"] = NowSeconds() - 60;
                 (jws, expectedReason) = (builder.Sign(), "Expired");
                 break;
+            case "ExpirationNotANumber":
+                builder.Claims["expiration"] = "soon";
+                (jws, expectedReason) = (builder.Sign(), "Expired");
+                break;
+            case "NotBeforeNotANumber":
+                builder.Claims["notBefore"] = "x";
+                (jws, expectedReason) = (builder.Sign(), "MalformedAction");
+                break;
             case "OtherResource":
                 builder.Claims["resource"] = The.OtherClientId;
                 (jws, expectedReason) = (builder.Sign(), "ResourceMismatch");
@@ -161,6 +170,40 @@ public sealed class KeycloakAdminPushTests
         Assert.Empty(await env.Services.GetRequiredService<IFanOutJobStore>().ListAsync(10));
         Assert.Empty(env.App.Received);
         Assert.NotNull(await env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
+    }
+
+    [Fact]
+    public async Task Push_IssuerKeysCannotBeRead_Answers400TemporarilyUnavailableNot500()
+    {
+        // Anyone can POST here; with the provider unreachable the action can be neither trusted nor refused.
+        await using var env = await TestEnvironment.StartAsync(settings =>
+        {
+            TestEnvironment.Queued(settings);
+            settings["LogoutEnricher:Issuers:demo:MetadataAddress"] = "http://127.0.0.1:9/.well-known/openid-configuration";
+        });
+
+        using var response = await FakeKeycloak.PushAsync(env.Client, LogoutPath, env.Keycloak.LogoutAction(The.ClientId, NowSeconds()).Sign());
+
+        await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "temporarily_unavailable");
+        Assert.Empty(await env.Services.GetRequiredService<IFanOutJobStore>().ListAsync(10));
+    }
+
+    [Theory]
+    [InlineData("ffffffffffffffffff\r\nabc\r\n0\r\n\r\n")]
+    [InlineData("zz\r\nabc\r\n0\r\n\r\n")]
+    public async Task Push_BrokenChunkedBody_Answers400WithAnOAuthErrorBody(string body)
+    {
+        await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
+
+        var response = await RawHttp.SendAsync(env.Client.BaseAddress!,
+            $"POST {LogoutPath} HTTP/1.1\r\nHost: sidecar.test\r\nContent-Type: {FakeKeycloak.PushContentType}\r\nTransfer-Encoding: chunked",
+            RawHttp.Text(body));
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == 400, $"{response.Status} {response.Body}");
+        Assert.Contains("MalformedRequest:", response.Body, StringComparison.Ordinal);
+        // Note: the raw body may be chunked, so it is searched, not parsed.
+        Assert.Contains("\"error\":\"invalid_request\"", response.Body, StringComparison.Ordinal);
     }
 
     internal static long NowSeconds() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -30,6 +30,19 @@ internal static class AdminApi
         return endpoints;
     }
 
+    /// <summary>
+    /// Under the admin prefix, an error answered without a body gets ProblemDetails: a request the endpoint cannot
+    /// bind (invalid JSON, a number out of range, a missing query parameter) is refused by ASP.NET Core with an empty
+    /// 400 before any admin code runs. Only there: the protocol routes keep OAuth errors and upstream answers untouched.
+    /// </summary>
+    public static IApplicationBuilder UseAdminProblemDetails(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<IOptions<AdminOptions>>().Value;
+        return options.Enabled
+            ? app.UseWhen(context => context.Request.Path.StartsWithSegments(options.PathPrefix), admin => admin.UseStatusCodePages())
+            : app;
+    }
+
     /// <summary>By (issuer, clientId, sid), or every mapping of (issuer, clientId, sub).</summary>
     private static async Task<IResult> FindMappingsAsync(
         string issuer, string clientId, string? sid, string? sub, IssuerRegistry registry, ISessionStore sessions, SecretProtector protector, CancellationToken cancellationToken)

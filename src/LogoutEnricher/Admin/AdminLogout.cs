@@ -16,6 +16,12 @@ internal static class AdminLogout
     public static async Task<IResult> SendAsync(
         AdminLogoutRequest request, IssuerRegistry registry, LogoutPipeline pipeline, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        // Note: a JSON body without "issuer" or "clientId" binds them as null, whatever the record's annotations say.
+        if (string.IsNullOrEmpty(request.Issuer) || string.IsNullOrEmpty(request.ClientId))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Give issuer and clientId.");
+        }
+
         if (registry.FindClient(request.Issuer, request.ClientId) is not { } client)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such configured issuer and client.");

@@ -95,7 +95,7 @@ internal sealed class AdminActionVerifier(
         }
 
         // Keycloak: expiration = now + 30 (epoch seconds). The old adapters refused an expired action; so do we.
-        if (!claims.TryGetProperty("expiration", out var expiration) || !expiration.TryGetInt64(out var expiresAt)
+        if (!claims.TryGetProperty("expiration", out var expiration) || expiration.ValueKind != JsonValueKind.Number || !expiration.TryGetInt64(out var expiresAt)
             || DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expiresAt, 0, 253402300799)) + pushOptions.Value.ClockSkew < timeProvider.GetUtcNow())
         {
             return AdminActionResult.Reject(AdminPushRejection.Expired, "expiration is missing or has passed");
@@ -112,7 +112,8 @@ internal sealed class AdminActionVerifier(
         }
 
         var notBefore = 0L;
-        if (claims.TryGetProperty("notBefore", out var nb) && nb.ValueKind != JsonValueKind.Null && (!nb.TryGetInt64(out notBefore) || notBefore < 0))
+        if (claims.TryGetProperty("notBefore", out var nb) && nb.ValueKind != JsonValueKind.Null
+            && (nb.ValueKind != JsonValueKind.Number || !nb.TryGetInt64(out notBefore) || notBefore < 0))
         {
             return AdminActionResult.Reject(AdminPushRejection.MalformedAction, "notBefore is not a non-negative number");
         }

@@ -39,6 +39,12 @@ public enum AdminPushRejection
     /// <summary><c>id</c> is missing.</summary>
     MissingId,
 
+    /// <summary>The body's HTTP framing is broken (chunked encoding) or it did not arrive in time.</summary>
+    MalformedRequest,
+
+    /// <summary>The issuer's keys cannot be read now (the provider is down or answers nonsense): answered 400 temporarily_unavailable.</summary>
+    ProviderUnavailable,
+
     /// <summary>The store could not take the work (answered 503; Keycloak does not resend, so this is logged loudly).</summary>
     StoreUnavailable,
 }

@@ -5,6 +5,8 @@ using System.Text;
 using LogoutEnricher.BackChannelLogout;
 using LogoutEnricher.Delivery;
 using LogoutEnricher.FanOut;
+using LogoutEnricher.Hardening;
+using LogoutEnricher.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -36,15 +38,45 @@ internal sealed partial class KeycloakAdminPushEndpoint(
             return;
         }
 
-        var body = await BodyReader.ReadAsync(context.Request.Body, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        byte[]? body;
+        try
+        {
+            body = await BodyReader.ReadAsync(context.Request.Body, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        }
+        catch (Exception exception) when (RequestBodyFailures.Classify(exception) is { } failure)
+        {
+            // Kestrel refused the body itself: larger than the server's limit, broken chunked framing, or too slow.
+            await (failure == RequestBodyFailure.TooLarge
+                ? RejectAsync(context, expectedAction, AdminPushRejection.BodyTooLarge, "the body is too large")
+                : RejectAsync(context, expectedAction, AdminPushRejection.MalformedRequest,
+                    failure == RequestBodyFailure.TooSlow ? "the body did not arrive in time" : "the body's HTTP framing is broken"));
+            return;
+        }
+
         if (body is null)
         {
             await RejectAsync(context, expectedAction, AdminPushRejection.BodyTooLarge, "the body is too large");
             return;
         }
 
-        // Note: a JWS is ASCII; Latin-1 maps every byte to one char, so a stray byte fails the base64url check, not here.
-        var result = await verifier.VerifyAsync(clientId, expectedAction, Encoding.Latin1.GetString(body), context.RequestAborted);
+        AdminActionResult result;
+        try
+        {
+            // Note: a JWS is ASCII; Latin-1 maps every byte to one char, so a stray byte fails the base64url check, not here.
+            result = await verifier.VerifyAsync(clientId, expectedAction, Encoding.Latin1.GetString(body), context.RequestAborted);
+        }
+        catch (ProviderUnavailableException exception)
+        {
+            // The issuer's keys cannot be read: the action can be neither trusted nor refused. Answered like the
+            // back-channel route answers it (400 temporarily_unavailable): Keycloak logs the failed push and the operator
+            // can repeat it; a 5xx would blame LogoutEnricher for the provider.
+            metrics.PushCompleted(expectedAction, "rejected", AdminPushRejection.ProviderUnavailable);
+            LogPushRejected(logger, expectedAction, AdminPushRejection.ProviderUnavailable, exception.Message);
+            await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.TemporarilyUnavailable,
+                $"{AdminPushRejection.ProviderUnavailable}: the keys of the client's issuer cannot be read now");
+            return;
+        }
+
         if (result.Action is not { } action)
         {
             await RejectAsync(context, expectedAction, result.Reason, result.Description!);

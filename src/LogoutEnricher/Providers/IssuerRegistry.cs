@@ -44,10 +44,11 @@ internal sealed class IssuerRegistry
 
     public FrozenDictionary<string, ConfiguredIssuer> Issuers { get; }
 
-    public ConfiguredIssuer? FindIssuer(string issuer) => Issuers.GetValueOrDefault(issuer);
+    // Note: null-safe, since the names come from requests (JSON bodies bind a missing member as null).
+    public ConfiguredIssuer? FindIssuer(string? issuer) => issuer is null ? null : Issuers.GetValueOrDefault(issuer);
 
-    public ConfiguredClient? FindClient(string issuer, string clientId) =>
-        Issuers.TryGetValue(issuer, out var configured) ? configured.Clients.GetValueOrDefault(clientId) : null;
+    public ConfiguredClient? FindClient(string? issuer, string? clientId) =>
+        issuer is not null && clientId is not null && Issuers.TryGetValue(issuer, out var configured) ? configured.Clients.GetValueOrDefault(clientId) : null;
 
     private static ConfiguredIssuer Build(string name, IssuerOptions options)
     {
