@@ -68,6 +68,32 @@ public sealed class ProviderKeyCacheTests
         Assert.Empty(env.App.Received);
     }
 
+    [Theory]
+    [InlineData("discovery", "[]")]
+    [InlineData("discovery", "{\"jwks_uri\":\"ftp://127.0.0.1/certs\"}")]
+    [InlineData("jwks", "[]")]
+    public async Task ProviderAnswersNonsense_LogoutIs400TemporarilyUnavailableAndReadinessFollowsOnceItIsFixed(string where, string answer)
+    {
+        await using var env = await TestEnvironment.StartAsync(keycloak: keycloak =>
+        {
+            keycloak.DiscoveryOverride = where == "discovery" ? answer : null;
+            keycloak.JwksOverride = where == "jwks" ? answer : null;
+        });
+
+        using var logout = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+        await Responses.AssertOAuthErrorAsync(logout, HttpStatusCode.BadRequest, "temporarily_unavailable");
+        env.Keycloak.DiscoveryOverride = env.Keycloak.JwksOverride = null;
+        var ready = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 200 && ready != HttpStatusCode.OK; attempt++)
+        {
+            await Task.Delay(100);
+            using var response = await env.Client.GetAsync("/health/ready");
+            ready = response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, ready);
+    }
+
     /// <summary>
     /// Loads the provider's keys with one delivered logout, takes the JWKS endpoint down and moves the clock past the
     /// cache lifetime. Returns the JWKS request count at that point.

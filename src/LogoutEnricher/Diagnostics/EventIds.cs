@@ -68,6 +68,7 @@ internal static class EventIds
     public const int ProviderKeysUnavailable = 6002;
     public const int ProviderStaleKeysUsed = 6003;
     public const int ProviderKeysRecovered = 6004;
+    public const int ProviderKeyLoadFailed = 6005;
 
     // 7000-7999 Admin URL pushes and fan-out (issue 11)
     public const int RealmKeySetServedStale = 7001;

@@ -1,3 +1,4 @@
+using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Signing;
 
@@ -8,7 +9,8 @@ namespace LogoutEnricher.Hosting;
 /// reads the providers' keys in the background until every issuer's are loaded: a provider that is down at startup
 /// delays readiness, not the process, and readiness follows as soon as the provider answers.
 /// </summary>
-internal sealed class StartupInitializer(SigningKeyProvider signingKeys, ProviderKeyCache providerKeys, TimeProvider timeProvider) : IHostedService, IDisposable
+internal sealed partial class StartupInitializer(
+    SigningKeyProvider signingKeys, ProviderKeyCache providerKeys, TimeProvider timeProvider, ILogger<StartupInitializer> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
@@ -48,7 +50,17 @@ internal sealed class StartupInitializer(SigningKeyProvider signingKeys, Provide
         {
             while (true)
             {
-                await providerKeys.LoadMissingAsync(stopping);
+                try
+                {
+                    await providerKeys.LoadMissingAsync(stopping);
+                }
+                catch (Exception exception) when (!stopping.IsCancellationRequested)
+                {
+                    // Note: the failures of a fetch are the key cache's to report; whatever escapes it must not end
+                    // this loop, or a replica whose provider once answered nonsense would never become ready.
+                    LogKeyLoadFailed(logger, exception.GetType().Name, exception.Message);
+                }
+
                 if (providerKeys.AllLoaded)
                 {
                     return;
@@ -63,4 +75,8 @@ internal sealed class StartupInitializer(SigningKeyProvider signingKeys, Provide
             // The host is stopping.
         }
     }
+
+    [LoggerMessage(EventId = EventIds.ProviderKeyLoadFailed, EventName = nameof(EventIds.ProviderKeyLoadFailed), Level = LogLevel.Error,
+        Message = "Loading the providers' keys failed unexpectedly ({ExceptionType}: {ErrorMessage}); trying again")]
+    private static partial void LogKeyLoadFailed(ILogger logger, string exceptionType, string errorMessage);
 }

@@ -213,20 +213,37 @@ internal sealed partial class ProviderKeyCache(
         try
         {
             using var metadata = await GetJsonAsync(client, address, cancellationToken);
-            if (!metadata.RootElement.TryGetProperty("jwks_uri", out var jwksUri) || jwksUri.ValueKind != JsonValueKind.String
+            if (metadata.RootElement.ValueKind != JsonValueKind.Object
+                || !metadata.RootElement.TryGetProperty("jwks_uri", out var jwksUri) || jwksUri.ValueKind != JsonValueKind.String
                 || !Uri.TryCreate(jwksUri.GetString(), UriKind.Absolute, out var jwksAddress))
             {
                 throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read: the discovery document has no jwks_uri ({address})");
+            }
+
+            if (jwksAddress.Scheme != Uri.UriSchemeHttps && jwksAddress.Scheme != Uri.UriSchemeHttp)
+            {
+                throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read: the discovery document's jwks_uri is not an http(s) URL ({address})");
             }
 
             address = jwksAddress;
             using var response = await client.GetAsync(jwksAddress, cancellationToken);
             response.EnsureSuccessStatusCode();
             var document = await response.Content.ReadAsStringAsync(cancellationToken);
+            using (var parsed = JsonDocument.Parse(document))
+            {
+                if (parsed.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read: the key set is not a JSON object ({address})");
+                }
+            }
+
             var set = new JsonWebKeySet(document);
             return new IssuerKeys(set.Keys, timeProvider.GetUtcNow(), document, response.Headers.CacheControl);
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException or ArgumentException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        // Note: whatever the provider answers is the provider's failure, never a 500 of ours: InvalidOperationException
+        // and NotSupportedException are what HttpClient and the JSON readers throw for answers they cannot use.
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or ArgumentException or InvalidOperationException
+            or NotSupportedException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new ProviderUnavailableException($"the keys of {issuer.Issuer} could not be read: {ProviderFetchFailure.Describe(address, exception)}", exception);
         }

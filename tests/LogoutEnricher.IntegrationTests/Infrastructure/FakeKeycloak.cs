@@ -53,6 +53,12 @@ internal sealed partial class FakeKeycloak : IAsyncDisposable
     /// <summary>False makes the JWKS endpoint answer 503, as a Keycloak that is restarting does.</summary>
     public bool JwksAvailable { get; set; } = true;
 
+    /// <summary>When set, the discovery document answered instead of the realm's (a provider that answers nonsense).</summary>
+    public string? DiscoveryOverride { get; set; }
+
+    /// <summary>When set, the key set answered instead of the realm's (a provider that answers nonsense).</summary>
+    public string? JwksOverride { get; set; }
+
     /// <summary>The forms the token endpoint received, as it received them.</summary>
     public ConcurrentQueue<Dictionary<string, string>> TokenRequests { get; } = new();
 
@@ -90,7 +96,8 @@ internal sealed partial class FakeKeycloak : IAsyncDisposable
                     await context.Response.WriteAsJsonAsync(new { error = "invalid_request" });
                 }
             });
-            app.MapGet($"/realms/{The.Realm}/.well-known/openid-configuration", (HttpContext context) => keycloak!.Discovery(context));
+            app.MapGet($"/realms/{The.Realm}/.well-known/openid-configuration", (HttpContext context) =>
+                keycloak!.DiscoveryOverride is { } discovery ? Results.Text(discovery, "application/json") : keycloak.Discovery(context));
             app.MapGet($"/realms/{The.Realm}/protocol/openid-connect/certs", () =>
             {
                 Interlocked.Increment(ref keycloak!.JwksRequests);
@@ -99,7 +106,7 @@ internal sealed partial class FakeKeycloak : IAsyncDisposable
                     return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
                 }
 
-                return Results.Text(keycloak.Jwks(), "application/json");
+                return Results.Text(keycloak.JwksOverride ?? keycloak.Jwks(), "application/json");
             });
             app.MapPost($"/realms/{The.Realm}/protocol/openid-connect/token", (Func<HttpContext, Task<IResult>>)(async context =>
             {
