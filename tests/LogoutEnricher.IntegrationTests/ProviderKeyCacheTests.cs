@@ -56,15 +56,7 @@ public sealed class ProviderKeyCacheTests
         }
 
         env.Keycloak.JwksAvailable = true;
-        var ready = HttpStatusCode.ServiceUnavailable;
-        for (var attempt = 0; attempt < 100 && ready != HttpStatusCode.OK; attempt++)
-        {
-            await Task.Delay(100);
-            using var response = await env.Client.GetAsync("/health/ready");
-            ready = response.StatusCode;
-        }
-
-        Assert.Equal(HttpStatusCode.OK, ready);
+        Assert.Equal(HttpStatusCode.OK, await ReadinessWithinAsync(env, TimeSpan.FromSeconds(10)));
         Assert.Empty(env.App.Received);
     }
 
@@ -83,15 +75,21 @@ public sealed class ProviderKeyCacheTests
         using var logout = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
         await Responses.AssertOAuthErrorAsync(logout, HttpStatusCode.BadRequest, "temporarily_unavailable");
         env.Keycloak.DiscoveryOverride = env.Keycloak.JwksOverride = null;
+        Assert.Equal(HttpStatusCode.OK, await ReadinessWithinAsync(env, TimeSpan.FromSeconds(20)));
+    }
+
+    /// <summary>Polls <c>/health/ready</c> every 100 ms until it answers 200 or <paramref name="within"/> has passed.</summary>
+    private static async Task<HttpStatusCode> ReadinessWithinAsync(TestEnvironment env, TimeSpan within)
+    {
         var ready = HttpStatusCode.ServiceUnavailable;
-        for (var attempt = 0; attempt < 200 && ready != HttpStatusCode.OK; attempt++)
+        for (var deadline = DateTime.UtcNow + within; ready != HttpStatusCode.OK && DateTime.UtcNow < deadline;)
         {
             await Task.Delay(100);
             using var response = await env.Client.GetAsync("/health/ready");
             ready = response.StatusCode;
         }
 
-        Assert.Equal(HttpStatusCode.OK, ready);
+        return ready;
     }
 
     /// <summary>
