@@ -53,6 +53,20 @@ public abstract partial class StorageContractTests
     }
 
     [Fact]
+    public async Task AddAsync_NoAppSessions_OnlyExtendsTheMappingAndKeepsItsSessions()
+    {
+        // What a refresh without client_session_state does (SessionCapturer): the expiry moves, nothing is added.
+        await AddAsync(The.Key, The.ExpiresAt, The.AppSession);
+        await Sessions.AddAsync(The.Key, The.Subject, [], The.LaterExpiresAt, Ct);
+
+        var mapping = await Sessions.FindAsync(The.Key, Ct);
+
+        Assert.Equal(The.LaterExpiresAt, mapping!.ExpiresAt);
+        Assert.Equal([The.AppSession], mapping.AppSessions);
+        Assert.Equal(The.Subject, mapping.Subject);
+    }
+
+    [Fact]
     public async Task AddAsync_EarlierExpiry_KeepsTheLaterOne()
     {
         await AddAsync(The.Key, The.ExpiresAt, The.AppSession);

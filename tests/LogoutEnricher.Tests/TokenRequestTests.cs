@@ -51,6 +51,26 @@ public sealed class TokenRequestTests
     }
 
     [Fact]
+    public void From_RefreshWithoutSessionState_OnlyExtends()
+    {
+        var request = TokenRequest.From(Form(("grant_type", "refresh_token"), ("client_id", "shop")), null);
+
+        Assert.NotNull(request);
+        Assert.True(request.ExtendsOnly);
+        Assert.Null(request.AppSessionId);
+        Assert.Equal("shop", request.ClientId);
+    }
+
+    [Theory]
+    [InlineData("authorization_code")]
+    [InlineData("client_credentials")]
+    [InlineData("password")]
+    public void From_OtherGrantWithoutSessionState_CapturesNothing(string grantType)
+    {
+        Assert.Null(TokenRequest.From(Form(("grant_type", grantType), ("client_id", "shop")), null));
+    }
+
+    [Fact]
     public void From_SessionStateTwice_CapturesNothing()
     {
         var form = new Dictionary<string, StringValues> { ["client_id"] = "shop", ["client_session_state"] = new(["a", "b"]) };

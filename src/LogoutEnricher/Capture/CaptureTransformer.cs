@@ -121,7 +121,15 @@ internal sealed partial class CaptureTransformer(
         try
         {
             var captured = await capturer.CaptureAsync(request, parsed, cancellationToken);
-            metrics.CaptureCompleted(clientId, captured ? "captured" : "unknown_client");
+            metrics.CaptureCompleted(clientId, request.ExtendsOnly ? captured ? "extended" : "not_extended" : captured ? "captured" : "unknown_client");
+            return CaptureDecision.PassOn;
+        }
+        catch (StorageUnavailableException exception) when (request.ExtendsOnly)
+        {
+            // Note: the refresh records nothing new, so FailurePolicy does not apply: the mapping is there, only its
+            // expiry did not move, and the next refresh tries again.
+            failures.Report("capture", exception, "refresh passed on; the mapping's expiry was not extended");
+            metrics.CaptureCompleted(clientId, "store_failed_allowed");
             return CaptureDecision.PassOn;
         }
         catch (StorageUnavailableException exception)

@@ -18,6 +18,8 @@ internal sealed partial class SessionCapturer(
     AuditLog audit,
     ILogger<SessionCapturer> logger)
 {
+    private static readonly TimeSpan MinimumExtension = TimeSpan.FromMinutes(1);
+
     /// <returns>False when the exchange concerns no configured client, or the request's clients disagree with the one
     /// the tokens were issued to (nothing is recorded).</returns>
     /// <exception cref="StorageUnavailableException">The store failed.</exception>
@@ -28,6 +30,12 @@ internal sealed partial class SessionCapturer(
             return false;
         }
 
+        var key = new SessionKey(response.Issuer, client.ClientId, response.Sid);
+        if (request.AppSessionId is not { } appSessionId)
+        {
+            return await ExtendAsync(key, response, cancellationToken);
+        }
+
         // Like Keycloak since CVE-2026-4874: a node not on the client's list is never kept, so never contacted.
         var host = request.SessionHost is { } requested && client.AllowsSessionHost(requested) ? requested : null;
         if (request.SessionHost is not null && host is null)
@@ -36,20 +44,49 @@ internal sealed partial class SessionCapturer(
         }
 
         var session = new AppSession(
-            protector.Handle(request.AppSessionId, ProtectionPurposes.AppSession),
-            protector.Protect(request.AppSessionId, ProtectionPurposes.AppSession),
+            protector.Handle(appSessionId, ProtectionPurposes.AppSession),
+            protector.Protect(appSessionId, ProtectionPurposes.AppSession),
             host);
+        await store.AddAsync(key, response.Subject, [session], timeProvider.GetUtcNow() + Lifetime(response), cancellationToken);
+        audit.SessionCaptured(response.Issuer, client.ClientId, SidHash.Of(response.Sid), response.Subject);
+
+        return true;
+    }
+
+    /// <summary>
+    /// A refresh keeps the SSO session alive at the provider, so the mapping lives as long: its expiry moves to the
+    /// refresh token's. Without this a user active for longer than the first refresh token's lifetime (SSO Session Idle,
+    /// 30 minutes by default) would have no mapping left when the logout comes.
+    /// </summary>
+    /// <returns>True when a mapping was there to extend.</returns>
+    private async Task<bool> ExtendAsync(SessionKey key, TokenResponse response, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(key, cancellationToken) is not { } mapping)
+        {
+            return false;
+        }
+
+        // Note: one durable write per refresh at most, and none when the expiry would move by less than a minute (or
+        // half the lifetime, when that is shorter): refreshes in a burst cost one write, and none is ever late by more.
+        var lifetime = Lifetime(response);
+        var expiresAt = timeProvider.GetUtcNow() + lifetime;
+        if (expiresAt - mapping.ExpiresAt >= (lifetime / 2 < MinimumExtension ? lifetime / 2 : MinimumExtension))
+        {
+            await store.AddAsync(key, response.Subject, [], expiresAt, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>How long the mapping lives: the refresh token's lifetime, else the default, never beyond the maximum.</summary>
+    private TimeSpan Lifetime(TokenResponse response)
+    {
         var capture = options.Value;
         // Note: compared in seconds first; TimeSpan.FromSeconds overflows far below long.MaxValue.
         var lifetime = response.RefreshExpiresIn is > 0 and long seconds
             ? seconds < capture.MaxSessionLifetime.TotalSeconds ? TimeSpan.FromSeconds(seconds) : capture.MaxSessionLifetime
             : capture.DefaultSessionLifetime;
-        var expiresAt = timeProvider.GetUtcNow() + (lifetime < capture.MaxSessionLifetime ? lifetime : capture.MaxSessionLifetime);
-
-        await store.AddAsync(new SessionKey(response.Issuer, client.ClientId, response.Sid), response.Subject, [session], expiresAt, cancellationToken);
-        audit.SessionCaptured(response.Issuer, client.ClientId, SidHash.Of(response.Sid), response.Subject);
-
-        return true;
+        return lifetime < capture.MaxSessionLifetime ? lifetime : capture.MaxSessionLifetime;
     }
 
     [LoggerMessage(EventId = EventIds.SessionHostDropped, EventName = nameof(EventIds.SessionHostDropped), Level = LogLevel.Warning, Message = "client_session_host of client {ClientId} is not on its SessionHosts list and was dropped")]

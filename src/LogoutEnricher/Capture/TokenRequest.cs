@@ -9,11 +9,16 @@ namespace LogoutEnricher.Capture;
 
 /// <summary>What a token request says about the application session: who the client is, and its session id and node.</summary>
 /// <param name="ClientId">The first client the request names (for logs and metrics); null when it names none.</param>
-internal sealed record TokenRequest(string? ClientId, string AppSessionId, string? SessionHost)
+/// <param name="AppSessionId">The application's session id (<c>client_session_state</c>); null for a refresh that
+/// sends none (keycloak-connect sends it only with the code): such a refresh only extends the mapping it keeps alive.</param>
+internal sealed record TokenRequest(string? ClientId, string? AppSessionId, string? SessionHost)
 {
     /// <summary>Every client the request names: form <c>client_id</c>, the HTTP Basic user, a <c>client_assertion</c>'s
     /// <c>iss</c> and <c>sub</c>. A provider may authenticate by any one of them. Default: <see cref="ClientId"/>.</summary>
     public IReadOnlyList<string> ClientHints { get; init; } = ClientId is null ? [] : [ClientId];
+
+    /// <summary>A refresh that names no application session: it extends an existing mapping and records nothing new.</summary>
+    public bool ExtendsOnly => AppSessionId is null;
 
     /// <summary>A <c>client_assertion</c> is present but cannot be read: nothing is captured.</summary>
     public bool Unreadable { get; init; }
@@ -21,12 +26,12 @@ internal sealed record TokenRequest(string? ClientId, string AppSessionId, strin
     /// <summary>
     /// Reads the form of a token request. The client hints are the form's <c>client_id</c>, HTTP Basic (whose parts are
     /// form-url-encoded, RFC 6749 §2.3.1), and the <c>iss</c> and <c>sub</c> of a <c>client_assertion</c> (RFC 7523
-    /// §3). Returns null when there is nothing to capture.
+    /// §3). Returns null when there is nothing to capture: no <c>client_session_state</c> and not a refresh.
     /// </summary>
     public static TokenRequest? From(IReadOnlyDictionary<string, StringValues> form, string? authorization)
     {
         var appSessionId = Single(form, "client_session_state");
-        if (appSessionId is null)
+        if (appSessionId is null && (Single(form, "grant_type") != "refresh_token" || form.ContainsKey("client_session_state")))
         {
             return null;
         }

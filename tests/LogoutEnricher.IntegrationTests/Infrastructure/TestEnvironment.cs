@@ -150,17 +150,23 @@ internal sealed class TestEnvironment : IAsyncDisposable
         return body.RootElement.GetProperty("refresh_token").GetString()!;
     }
 
-    public Task<HttpResponseMessage> RefreshAsync(string clientId, string refreshToken, string appSessionId)
+    /// <param name="appSessionId">Sent as <c>client_session_state</c>; null sends none, as keycloak-connect refreshes.</param>
+    public Task<HttpResponseMessage> RefreshAsync(string clientId, string refreshToken, string? appSessionId)
     {
-        _appSessionIds.Add(appSessionId);
-        return Client.PostAsync($"/realms/{The.Realm}/protocol/openid-connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        var form = new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
             ["client_id"] = clientId,
             ["client_secret"] = The.ClientSecret,
-            ["client_session_state"] = appSessionId,
-        }));
+        };
+        if (appSessionId is not null)
+        {
+            _appSessionIds.Add(appSessionId);
+            form["client_session_state"] = appSessionId;
+        }
+
+        return Client.PostAsync($"/realms/{The.Realm}/protocol/openid-connect/token", new FormUrlEncodedContent(form));
     }
 
     /// <summary>What Keycloak sends: a form POST with the single field logout_token.</summary>
