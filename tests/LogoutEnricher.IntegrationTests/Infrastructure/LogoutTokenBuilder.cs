@@ -50,6 +50,15 @@ internal sealed class LogoutTokenBuilder
         return this;
     }
 
+    /// <summary>Issued at <paramref name="clock"/>'s now (the sidecar's clock in a test that moves it), valid for <paramref name="lifetime"/>.</summary>
+    public LogoutTokenBuilder IssuedAt(TimeProvider clock, TimeSpan lifetime)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        Claims["iat"] = now;
+        Claims["exp"] = now + (long)lifetime.TotalSeconds;
+        return this;
+    }
+
     /// <summary>Signed with the realm's RS256 key (or another RSA key, e.g. one the realm never published).</summary>
     public string Sign(RSA? key = null) => _keycloak.Sign(Header, Claims, key);
 
