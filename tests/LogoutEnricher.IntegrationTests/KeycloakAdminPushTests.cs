@@ -81,6 +81,40 @@ public sealed class KeycloakAdminPushTests
     }
 
     [Fact]
+    public async Task PerSessionLogoutAction_SidNeverCaptured_DeliversTheIdsKeycloakNamed()
+    {
+        // Keycloak alone would have ended that session: its own adapterSessionIds must not be dropped.
+        await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
+
+        using var response = await FakeKeycloak.PushAsync(env.Client, LogoutPath,
+            env.Keycloak.LogoutAction(The.ClientId, 0, keycloakSessionIds: [The.Sid], adapterSessionIds: [The.AppSessionId]).Sign());
+        await env.App.WaitForAsync(1);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(env.App.Received);
+        Assert.True(received.Valid, received.Error);
+        Assert.Equal(The.Sid, received.Token.GetClaim("sid").Value);
+        Assert.Equal([The.AppSessionId], received.AdapterSessionIds);
+    }
+
+    [Fact]
+    public async Task PerSessionLogoutAction_KeycloakNamesAnIdNotCaptured_DeliversCapturedAndKeycloaksIdsOnce()
+    {
+        await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
+        await env.LoginAsync(The.ClientId, The.AppSessionId, The.Subject, The.Sid);
+
+        using var response = await FakeKeycloak.PushAsync(env.Client, LogoutPath,
+            env.Keycloak.LogoutAction(The.ClientId, 0, keycloakSessionIds: [The.Sid], adapterSessionIds: [The.AppSessionId, The.SecondAppSessionId]).Sign());
+        await env.App.WaitForAsync(1);
+        await QueuedDeliveryTests.WaitForEmptyOutboxAsync(env);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(env.App.Received);
+        Assert.Equal([The.AppSessionId, The.SecondAppSessionId], received.AdapterSessionIds.Order(StringComparer.Ordinal));
+        Assert.Null(await env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
+    }
+
+    [Fact]
     public async Task SignOutAll_SameActionTwice_TheReplayIsIgnored()
     {
         await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);

@@ -118,12 +118,12 @@ internal sealed class AdminActionVerifier(
             return AdminActionResult.Reject(AdminPushRejection.MalformedAction, "notBefore is not a non-negative number");
         }
 
-        if (!TryStrings(claims, "keycloakSessionIds", out var sids) || !TryStrings(claims, "adapterSessionIds", out _))
+        if (!TryStrings(claims, "keycloakSessionIds", out var sids) || !TryStrings(claims, "adapterSessionIds", out var adapterSessionIds))
         {
             return AdminActionResult.Reject(AdminPushRejection.MalformedAction, "keycloakSessionIds and adapterSessionIds must be arrays of strings");
         }
 
-        return new AdminActionResult(new VerifiedAdminAction(client, action, id, notBefore, sids), default, null);
+        return new AdminActionResult(new VerifiedAdminAction(client, action, id, notBefore, sids) { AdapterSessionIds = adapterSessionIds }, default, null);
     }
 
     private static bool TryString(JsonElement element, string name, out string value)

@@ -1,4 +1,5 @@
 using LogoutEnricher.Delivery;
+using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.KeycloakAdminPush;
@@ -6,9 +7,11 @@ namespace LogoutEnricher.KeycloakAdminPush;
 /// <summary>
 /// A per-session <c>LogoutAction</c> (Keycloak sends one to the Admin URL of a client without a back-channel URL):
 /// its <c>keycloakSessionIds</c> are sids, so each is ended like a back-channel logout for that sid, with every id
-/// LogoutEnricher captured for it (Keycloak's <c>adapterSessionIds</c> name only the last one).
+/// LogoutEnricher captured for it plus Keycloak's own <c>adapterSessionIds</c> (which name only the last id per
+/// client session, but may name one LogoutEnricher never captured: a mapping that expired, or a capture skipped).
 /// </summary>
-internal sealed class SessionActionHandler(ISessionStore sessions, IReplayCache replayCache, CapturedSessionLogouts logouts, TimeProvider timeProvider)
+internal sealed class SessionActionHandler(
+    ISessionStore sessions, IReplayCache replayCache, CapturedSessionLogouts logouts, SecretProtector protector, TimeProvider timeProvider)
 {
     /// <summary>How long an action id is remembered: well past its 30 s <c>expiration</c>.</summary>
     private static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
@@ -21,8 +24,9 @@ internal sealed class SessionActionHandler(ISessionStore sessions, IReplayCache 
             return "replay";
         }
 
+        var sids = action.KeycloakSessionIds.Distinct(StringComparer.Ordinal).ToList();
         var mappings = new List<SessionMapping>();
-        foreach (var sid in action.KeycloakSessionIds.Distinct(StringComparer.Ordinal))
+        foreach (var sid in sids)
         {
             if (await sessions.FindAsync(new SessionKey(action.Client.Issuer, action.Client.ClientId, sid), cancellationToken) is { } mapping)
             {
@@ -30,9 +34,36 @@ internal sealed class SessionActionHandler(ISessionStore sessions, IReplayCache 
             }
         }
 
+        AddKeycloaksIds(action, sids, mappings);
         await logouts.EnqueueAsync(action.Client, mappings, null, cancellationToken);
         // Note: recorded only once queued, so that a failure before this point does not turn a resend into a replay.
         await replayCache.TryAddAsync(action.Client.Issuer, replayKey, timeProvider.GetUtcNow() + ReplayWindow, cancellationToken);
         return "delivered";
+    }
+
+    /// <summary>
+    /// Keycloak does not say which sid each of its ids belongs to, so the ids no mapping holds go with the first
+    /// mapping found (or, with none captured, a logout for the first sid): the application ends every one of them.
+    /// </summary>
+    private void AddKeycloaksIds(VerifiedAdminAction action, List<string> sids, List<SessionMapping> mappings)
+    {
+        var known = mappings.SelectMany(m => m.AppSessions).Select(s => s.Handle).ToHashSet(StringComparer.Ordinal);
+        var missing = action.AdapterSessionIds.Distinct(StringComparer.Ordinal)
+            .Select(id => new AppSession(protector.Handle(id, ProtectionPurposes.AppSession), protector.Protect(id, ProtectionPurposes.AppSession), null))
+            .Where(session => !known.Contains(session.Handle))
+            .ToList();
+        if (missing.Count == 0 || sids.Count == 0)
+        {
+            return;
+        }
+
+        if (mappings.Count > 0)
+        {
+            mappings[0] = mappings[0] with { AppSessions = [.. mappings[0].AppSessions, .. missing] };
+        }
+        else
+        {
+            mappings.Add(new SessionMapping(new SessionKey(action.Client.Issuer, action.Client.ClientId, sids[0]), null, missing, timeProvider.GetUtcNow()));
+        }
     }
 }
