@@ -38,6 +38,27 @@ public sealed partial class OperatorConsoleTests : IAsyncLifetime
         await _env.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData("/sign-in", "multipart")]
+    [InlineData("/sign-in", "too-many-fields")]
+    [InlineData("/sign-out", "multipart")]
+    public async Task Console_FormThatCannotBeRead_IsRefusedNotA500(string path, string body)
+    {
+        // Anyone can post these forms before signing in; one that cannot be read is a bad request, not a server error.
+        HttpContent content = body == "multipart"
+            ? new StringContent("--x\r\nbroken", Encoding.UTF8)
+            : new FormUrlEncodedContent(Enumerable.Range(0, 1100).Select(n => KeyValuePair.Create($"f{n}", "v")));
+        if (body == "multipart")
+        {
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        }
+
+        using var response = await _browser.PostAsync(ConsolePath + path, content);
+
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode} for {path}");
+        Assert.DoesNotContain(_env.Logs.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
+    }
+
     [Fact]
     public async Task Console_NotSignedIn_RedirectsToSignInAndShowsNothing()
     {

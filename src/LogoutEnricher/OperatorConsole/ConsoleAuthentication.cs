@@ -46,7 +46,7 @@ internal static partial class ConsoleAuthentication
 
         console.MapPost("/sign-in", async (HttpContext context, IAntiforgery antiforgery, AdminAuthentication admin, ILoggerFactory loggers) =>
         {
-            if (!await antiforgery.IsRequestValidAsync(context))
+            if (!await antiforgery.IsValidFormAsync(context))
             {
                 return HtmlPage.Result(HtmlPage.Render("Bad request", "", "<section><p>The form expired; <a href=\"" + HtmlPage.Encode(consolePath + "/sign-in") + "\">sign in again</a>.</p></section>"), StatusCodes.Status400BadRequest);
             }
@@ -67,7 +67,7 @@ internal static partial class ConsoleAuthentication
 
         console.MapPost("/sign-out", async (HttpContext context, IAntiforgery antiforgery) =>
         {
-            if (await antiforgery.IsRequestValidAsync(context))
+            if (await antiforgery.IsValidFormAsync(context))
             {
                 await context.SignOutAsync(Scheme);
             }

@@ -42,7 +42,7 @@ internal static partial class ConsoleEndpoints
     public static async Task<IResult> RetryAsync(
         HttpContext context, string id, IAntiforgery antiforgery, IOutboxStore outbox, IOptions<AdminOptions> admin, ILogger<ConsoleModelReader> logger)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (!await antiforgery.IsValidFormAsync(context))
         {
             return Results.BadRequest();
         }
@@ -55,7 +55,7 @@ internal static partial class ConsoleEndpoints
     public static async Task<IResult> RetryAllAsync(
         HttpContext context, IAntiforgery antiforgery, IOutboxStore outbox, IOptions<AdminOptions> admin, ILogger<ConsoleModelReader> logger)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (!await antiforgery.IsValidFormAsync(context))
         {
             return Results.BadRequest();
         }

@@ -74,7 +74,7 @@ internal static partial class ConsoleOidc
     {
         console.MapPost("/sign-in/oidc", async (HttpContext context, IAntiforgery antiforgery, ILoggerFactory loggers) =>
         {
-            if (!await antiforgery.IsRequestValidAsync(context))
+            if (!await antiforgery.IsValidFormAsync(context))
             {
                 return HtmlPage.Result(Message("Bad request", "The form expired.", consolePath), StatusCodes.Status400BadRequest);
             }
