@@ -56,6 +56,30 @@ public sealed class SilentLogoutDurabilityTests
     }
 
     [Fact]
+    public async Task ExpiryEvent_WhileTheEventsCouldNotBeReadFromTheStart_IsHandledOnceTheyCanBe()
+    {
+        await using var admin = await SilentLogouts.StartAdminAsync();
+        admin.Fault = AdminApiFault.ServerError;
+        // Note: an overlap far shorter than the outage, so only the stored start can find the event.
+        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin, s =>
+        {
+            s["LogoutEnricher:Reconciliation:Sessions"] = "false";
+            s["LogoutEnricher:Reconciliation:EventOverlap"] = "00:00:00.050";
+        }));
+        admin.AddSession(The.Sid, SilentLogouts.Alice, The.ClientId);
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        admin.ExpireSession(The.Sid);
+        await SilentLogoutTests.WaitForPollsAsync(admin, 3);
+        await Task.Delay(500);
+
+        admin.Fault = AdminApiFault.None;
+        await env.App.WaitForAsync(1, Patience);
+
+        Assert.Equal([The.AppSessionId], env.App.ReceivedIds);
+        Assert.Equal("session_expiration", Assert.Single(env.App.Received).Token.GetClaim("logout_reason").Value);
+    }
+
+    [Fact]
     public async Task AdminApi_TokenExpiredEarly_RenewsOnceAndGoesOn()
     {
         await using var admin = await SilentLogouts.StartAdminAsync();

@@ -28,8 +28,17 @@ internal sealed partial class ExpiryEventPoller(
     {
         var settings = options.Value;
         var name = EventCursor.NameFor(realm.Settings.Issuer);
-        var cursor = EventCursor.Parse(await store.GetCursorAsync(name, cancellationToken), timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        var saved = await store.GetCursorAsync(name, cancellationToken);
+        var cursor = EventCursor.Parse(saved, timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         var overlap = (long)settings.EventOverlap.TotalMilliseconds;
+        if (saved is null)
+        {
+            // Note: the start is stored before the first read: a realm whose events cannot be read yet (a missing
+            // role, Keycloak down) keeps its start, instead of starting again at "now" on every poll and passing over
+            // every event of the outage once it answers.
+            await store.SetCursorAsync(name, cursor.Serialize(overlap), cancellationToken);
+        }
+
         var from = Math.Max(0, cursor.Time - overlap);
         var ended = 0;
         for (var first = 0; ; first += settings.PageSize)
