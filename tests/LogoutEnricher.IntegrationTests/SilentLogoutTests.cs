@@ -79,6 +79,56 @@ public sealed class SilentLogoutTests
         Assert.NotNull(await FindAsync(env, The.ClientId, SilentLogouts.ThirdSid));
     }
 
+    [Fact]
+    public async Task SessionStillLive_OtherSessionsEndWhileThePagesAreWalked_IsNeverEnded()
+    {
+        // A busy realm: each walk, a session listed before Alice's ends once the first page was served (so hers slides
+        // onto that page, already read) and another starts before the next walk. Paged by first/max, she goes unlisted
+        // in every walk, though Keycloak never ended her session.
+        await using var admin = await SilentLogouts.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 3_600_000;
+        var others = new Queue<string>();
+        var next = 0;
+        void StartOther() => admin.AddSessionStartedAt(start + next, $"other-{next}", $"user-{next++:D4}-0000", The.ClientId);
+        StartOther();
+        StartOther();
+        others.Enqueue("other-0");
+        others.Enqueue("other-1");
+        admin.AddSessionStartedAt(start + 1_000_000, The.Sid, SilentLogouts.Alice, The.ClientId);
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        // One full reconciliation first: Alice listed as captured, so her subject is known to be her user id.
+        var settled = admin.RequestsTo("/clients/");
+        await WaitUntilAsync(() => admin.RequestsTo("/clients/") >= settled + 12, Patience);
+        var ended = false;
+        admin.BeforeClientSessionsPage = first =>
+        {
+            lock (others)
+            {
+                if (first == 0 && ended)
+                {
+                    others.Enqueue($"other-{next}");
+                    StartOther();
+                    ended = false;
+                }
+                else if (first == 2 && others.TryDequeue(out var gone))
+                {
+                    admin.Sessions.TryRemove(gone, out _);
+                    ended = true;
+                }
+            }
+        };
+
+        // Note: what must not happen needs time to pass: many walks, over several confirmation intervals (1.5 s).
+        var listings = admin.RequestsTo("/clients/");
+        await WaitUntilAsync(() => admin.RequestsTo("/clients/") >= listings + 40, TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        Assert.Empty(env.App.Received);
+        Assert.NotNull(await FindAsync(env, The.ClientId, The.Sid));
+        Assert.True(admin.RequestsTo("/users/" + SilentLogouts.Alice + "/sessions") > 0, "Alice's own sessions were never asked for");
+    }
+
     [Theory]
     [InlineData(AdminApiFault.ServerError)]
     [InlineData(AdminApiFault.Timeout)]

@@ -49,6 +49,11 @@ internal sealed partial class KeycloakRealmAdmin(KeycloakRealmSettings settings,
     public Task<UserRepresentation?> FindUserAsync(string userId, CancellationToken cancellationToken) =>
         GetAsync($"/users/{Uri.EscapeDataString(userId)}", "/users/{id}", "view-users", KeycloakAdminJsonContext.Default.UserRepresentation, cancellationToken, notFoundIsNull: true);
 
+    /// <summary><c>GET /users/{id}/sessions</c> (not paged): the user's sessions, or null when the user is gone (404).</summary>
+    public Task<UserSessionRepresentation[]?> GetSessionsOfUserAsync(string userId, CancellationToken cancellationToken) =>
+        GetAsync($"/users/{Uri.EscapeDataString(userId)}/sessions", "/users/{id}/sessions", "view-users",
+            KeycloakAdminJsonContext.Default.UserSessionRepresentationArray, cancellationToken, notFoundIsNull: true);
+
     /// <summary><c>GET /users?enabled=false&amp;briefRepresentation=true&amp;first=&amp;max=</c>: disabled users, a page.</summary>
     public async Task<UserRepresentation[]> GetDisabledUsersAsync(int first, int max, CancellationToken cancellationToken) =>
         (await GetAsync(FormattableString.Invariant($"/users?enabled=false&briefRepresentation=true&first={first}&max={max}"),

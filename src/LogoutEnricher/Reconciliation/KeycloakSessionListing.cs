@@ -9,9 +9,12 @@ namespace LogoutEnricher.Reconciliation;
 /// </summary>
 internal static class KeycloakSessionListing
 {
-    /// <returns>sid → user id (null when Keycloak gave none), or null: no decision for this client this cycle.</returns>
+    /// <returns>sid → user id (null when Keycloak gave none), or null: no decision for this client this cycle. Settled:
+    /// Keycloak counted as many sessions before and after the walk as it listed. Otherwise sessions came or went during
+    /// the walk, and a live session may have fallen between two pages (<c>first</c>/<c>max</c> over a list that moved):
+    /// a session missing from an unsettled listing is not evidence on its own.</returns>
     /// <exception cref="KeycloakAdminException">A request failed: no decision.</exception>
-    public static async Task<Dictionary<string, string?>?> ReadAsync(
+    public static async Task<(Dictionary<string, string?> Sessions, bool Settled)?> ReadAsync(
         KeycloakRealmAdmin realm, string clientUuid, int pageSize, Func<CancellationToken, Task> renewLease, CancellationToken cancellationToken)
     {
         var before = await realm.GetSessionCountAsync(clientUuid, cancellationToken);
@@ -37,6 +40,6 @@ internal static class KeycloakSessionListing
 
         var after = await realm.GetSessionCountAsync(clientUuid, cancellationToken);
         // Note: sessions that end during the walk lower the second count; sessions a short page left out do not.
-        return sessions.Count < Math.Min(before, after) ? null : sessions;
+        return sessions.Count < Math.Min(before, after) ? null : (sessions, before == after && sessions.Count == before);
     }
 }

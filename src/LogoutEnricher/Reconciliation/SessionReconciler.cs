@@ -56,8 +56,8 @@ internal sealed partial class SessionReconciler(
             return 0;
         }
 
-        var listed = await KeycloakSessionListing.ReadAsync(realm, keycloakClient.Id, options.Value.PageSize, renewLease, cancellationToken);
-        if (listed is null)
+        var listing = await KeycloakSessionListing.ReadAsync(realm, keycloakClient.Id, options.Value.PageSize, renewLease, cancellationToken);
+        if (listing is not var (listed, settled))
         {
             metrics.Ran("sessions", "no_decision");
             LogShortListing(logger, client.ClientId, realm.Settings.Realm);
@@ -65,19 +65,34 @@ internal sealed partial class SessionReconciler(
         }
 
         var walk = await WalkAsync(client, listed, disabledUsers, cancellationToken);
-        await store.RemoveObservationsAsync(client.Issuer, client.ClientId, walk.Reappeared, cancellationToken);
+        var reappeared = new List<string>(walk.Reappeared);
         var decisions = new List<(string Sid, string Reason)>();
         var observe = new List<string>();
         foreach (var (sid, subject, stored, firstMissing) in walk.Missing)
         {
             // Note: a subject is taken for a user id only when every listed session of this client showed them equal
             // (no pairwise subjects here); otherwise only the two observations decide.
-            var user = walk.SubjectsAreUserIds && subject is not null ? await UserStateAsync(realm, subject, cancellationToken) : null;
+            var knownUser = walk.SubjectsAreUserIds && subject is not null;
+            var user = knownUser ? await UserStateAsync(realm, subject!, cancellationToken) : null;
             if (user is { } confirmed)
             {
                 decisions.Add((sid, confirmed));
+                continue;
             }
-            else if (firstMissing is { } at && timeProvider.GetUtcNow() - at >= options.Value.ConfirmationInterval)
+
+            // Note: a paged listing can miss a live session (see KeycloakSessionListing); Keycloak's unpaged list of
+            // the user's sessions settles it. Without a user id, only a settled listing counts as evidence.
+            if (knownUser ? await StillLiveAsync(realm, subject!, sid, cancellationToken) : !settled)
+            {
+                if (firstMissing is not null)
+                {
+                    reappeared.Add(stored);
+                }
+
+                continue;
+            }
+
+            if (firstMissing is { } at && timeProvider.GetUtcNow() - at >= options.Value.ConfirmationInterval)
             {
                 decisions.Add((sid, LogoutReason.Terminated));
             }
@@ -96,6 +111,7 @@ internal sealed partial class SessionReconciler(
             }
         }
 
+        await store.RemoveObservationsAsync(client.Issuer, client.ClientId, reappeared, cancellationToken);
         await store.AddObservationsAsync(client.Issuer, client.ClientId, observe, timeProvider.GetUtcNow(), cancellationToken);
         var ended = 0;
         foreach (var (sid, reason) in decisions)
@@ -117,6 +133,10 @@ internal sealed partial class SessionReconciler(
             { Enabled: false } => LogoutReason.UserDisabled,
             _ => null,
         };
+
+    /// <summary>Whether Keycloak still lists <paramref name="sid"/> among the sessions of <paramref name="userId"/>.</summary>
+    private static async Task<bool> StillLiveAsync(KeycloakRealmAdmin realm, string userId, string sid, CancellationToken cancellationToken) =>
+        await realm.GetSessionsOfUserAsync(userId, cancellationToken) is { } sessions && sessions.Any(s => s.Id == sid);
 
     private async Task<HashSet<string>> ReadDisabledUsersAsync(KeycloakRealmAdmin realm, CancellationToken cancellationToken)
     {

@@ -35,6 +35,9 @@ internal sealed partial class FakeKeycloakAdmin
             ["events"] => ("view-events", () => ListEvents(query)),
             ["events", "config"] => ("view-events", () => Results.Json(new { eventsEnabled = EventsEnabled, enabledEventTypes = EnabledEventTypes, adminEventsEnabled = false })),
             ["users"] => ("view-users", () => ListUsers(query)),
+            ["users", var id, "sessions"] => ("view-users", () => Users.ContainsKey(id)
+                ? SessionsJson([.. Sessions.Where(s => s.Value.UserId == id).Select(s => (s.Key, s.Value.UserId, s.Value.ClientIds, s.Value.Start))])
+                : Results.Json(new { error = "User not found" }, statusCode: 404)),
             ["users", var id] => ("view-users", () => Users.TryGetValue(id, out var enabled)
                 ? Results.Json(new { id, username = "user-" + id[..4], enabled, emailVerified = true })
                 : Results.Json(new { error = "User not found" }, statusCode: 404)),
@@ -57,12 +60,18 @@ internal sealed partial class FakeKeycloakAdmin
     private IResult ClientSessions(string uuid, IQueryCollection query)
     {
         var (first, max) = Paging(query);
+        BeforeClientSessionsPage?.Invoke(first);
         var page = SessionsOfClientUuid(uuid).Skip(first).Take(max).ToList();
         if (Fault == AdminApiFault.ShortPage)
         {
             page = page.Take(page.Count / 2).ToList();
         }
 
+        return SessionsJson(page);
+    }
+
+    private IResult SessionsJson(List<(string Id, string UserId, string[] ClientIds, long Start)> page)
+    {
         return Results.Json(page.Select(s => new
         {
             id = s.Id,

@@ -21,10 +21,14 @@ internal sealed partial class FakeKeycloakAdmin
     }
 
     /// <summary>A user session holding client sessions of <paramref name="clientIds"/>, as a login would leave it.</summary>
-    public void AddSession(string sid, string userId, params string[] clientIds)
+    public void AddSession(string sid, string userId, params string[] clientIds) =>
+        AddSessionStartedAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), sid, userId, clientIds);
+
+    /// <summary>As <see cref="AddSession"/>, started at <paramref name="start"/> (epoch ms): listings are ordered by start.</summary>
+    public void AddSessionStartedAt(long start, string sid, string userId, params string[] clientIds)
     {
         Users.TryAdd(userId, true);
-        Sessions[sid] = (userId, clientIds, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Sessions[sid] = (userId, clientIds, start);
     }
 
     /// <summary>What Keycloak's expiration cleanup does since 26.5: the session goes and USER_SESSION_DELETED is stored.</summary>

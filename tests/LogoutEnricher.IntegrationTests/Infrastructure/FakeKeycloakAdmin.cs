@@ -52,6 +52,10 @@ internal sealed partial class FakeKeycloakAdmin : IAsyncDisposable
 
     public AdminApiFault Fault { get; set; }
 
+    /// <summary>Runs before a page of <c>/clients/{uuid}/user-sessions</c> is served, with its <c>first</c>: sessions that
+    /// come and go while LogoutEnricher walks the pages, as in a busy realm.</summary>
+    public Action<int>? BeforeClientSessionsPage { get; set; }
+
     public int TokenRequests;
 
     /// <summary>Every Admin API request (path and query), in order; the token requests are counted apart.</summary>
