@@ -93,6 +93,29 @@ public sealed class QueuedDeliveryTests
     }
 
     [Fact]
+    public async Task Logout_ApplicationAsksToRetryAfterMaxAge_OneLastAttemptWhenMaxAgeEndsNotADeadLetterAtOnce()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings =>
+        {
+            TestEnvironment.Queued(settings);
+            settings["LogoutEnricher:Delivery:MaxAge"] = "00:00:03";
+        });
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        env.App.StatusCode = 503;
+        env.App.RetryAfterSeconds = 3600;
+
+        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+        await env.App.WaitForAsync(1);
+        env.App.StatusCode = 200;
+        await env.App.WaitForAsync(2, TimeSpan.FromSeconds(15));
+        await WaitForEmptyOutboxAsync(env);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([The.AppSessionId], env.App.Received.ToArray()[1].AdapterSessionIds);
+        Assert.Empty(await env.Services.GetRequiredService<IOutboxStore>().ListDeadLettersAsync(10));
+    }
+
+    [Fact]
     public async Task Logout_OutboxUnavailable_Returns400TemporarilyUnavailableAndDoesNotRecordTheJti()
     {
         await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued, FailingOutboxStore.Install);

@@ -72,11 +72,18 @@ internal sealed partial class OutboxDispatcher
             return;
         }
 
-        var next = now + DeliveryBackoff.Next(attempts, Settings, result.RetryAfter, Random.Shared);
-        if (next > entry.ExpiresAt)
+        if (now >= entry.ExpiresAt)
         {
             await DeadLetterAsync(entry, attempts, $"expired ({error})");
             return;
+        }
+
+        // Note: a wait that would pass MaxAge (an application's Retry-After of a day, or a long backoff) does not end
+        // the entry early: its last attempt is made when MaxAge ends, and only a failure then makes it a dead letter.
+        var next = now + DeliveryBackoff.Next(attempts, Settings, result.RetryAfter, Random.Shared);
+        if (next > entry.ExpiresAt)
+        {
+            next = entry.ExpiresAt;
         }
 
         await outbox.RescheduleAsync(entry.Id, attempts, next, error, CancellationToken.None);
