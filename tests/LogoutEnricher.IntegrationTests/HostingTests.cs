@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LogoutEnricher.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.IntegrationTests;
@@ -48,6 +49,19 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Startup_SigningKeyLoadsBeforeTheDispatcherStarts()
+    {
+        // Hosted services start in registration order; the dispatcher signs as soon as it delivers what is due.
+        await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
+
+        var started = env.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(s => s.GetType()).ToList();
+
+        Assert.Contains(typeof(LogoutEnricher.Delivery.OutboxDispatcher), started);
+        Assert.True(started.IndexOf(typeof(LogoutEnricher.Hosting.StartupInitializer)) < started.IndexOf(typeof(LogoutEnricher.Delivery.OutboxDispatcher)),
+            string.Join(", ", started.Select(t => t.Name)));
+    }
+
+    [Fact]
     public async Task Health_ReadyOnceStoreAndProviderKeysAreLoaded()
     {
         await using var env = await TestEnvironment.StartAsync();
@@ -85,6 +99,8 @@ public sealed class HostingTests
     [InlineData("LogoutEnricher:Issuers:demo:Issuer", "", "LogoutEnricher:Issuers:demo:Issuer")]
     [InlineData("LogoutEnricher:Logout:AllowedAlgorithms:0", "HS256", "LogoutEnricher:Logout:AllowedAlgorithms")]
     [InlineData("LogoutEnricher:Signing:Algorithm", "HS256", "LogoutEnricher:Signing:Algorithm")]
+    [InlineData("LogoutEnricher:Signing:RetiredKeyGrace", "00:00:30", "LogoutEnricher:Signing:RetiredKeyGrace (00:00:30) must be at least")]
+    [InlineData("LogoutEnricher:Signing:PublishBefore", "00:00:30", "LogoutEnricher:Signing:PublishBefore (00:00:30) must be longer than")]
     [InlineData("LogoutEnricher:Storage:EncryptionKey", "too-short", "LogoutEnricher:Storage:EncryptionKey")]
     [InlineData("LogoutEnricher:Delivery:LeaseDuration", "00:00:03", "LogoutEnricher:Delivery:LeaseDuration")]
     [InlineData("LogoutEnricher:Delivery:MaxAge", "00:00:00", "LogoutEnricher:Delivery:MaxAge")]

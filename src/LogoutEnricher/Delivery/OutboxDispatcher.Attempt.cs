@@ -111,6 +111,10 @@ internal sealed partial class OutboxDispatcher
         }
     }
 
+    [LoggerMessage(EventId = EventIds.DeliveryAttemptFailedUnexpectedly, EventName = nameof(EventIds.DeliveryAttemptFailedUnexpectedly), Level = LogLevel.Error,
+        Message = "Delivery to client {ClientId} (entry {EntryId}) failed unexpectedly ({ExceptionType}: {ErrorMessage}); the entry is tried again when its lease runs out")]
+    private static partial void LogAttemptFailedUnexpectedly(ILogger logger, string clientId, string entryId, string exceptionType, string errorMessage);
+
     [LoggerMessage(EventId = EventIds.DispatcherStarted, EventName = nameof(EventIds.DispatcherStarted), Level = LogLevel.Information, Message = "Dispatcher {Owner} started")]
     private static partial void LogDispatcherStarted(ILogger logger, string owner);
 

@@ -136,6 +136,12 @@ internal sealed partial class OutboxDispatcher(
             // Note: the lease runs out and the entry is tried again, by this replica or another.
             failures.Report("outbox", exception, "the delivery outcome was not recorded; the entry is tried again when its lease runs out");
         }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Note: a defect, never an expected outcome; said out loud rather than lost in an unobserved task. The
+            // lease runs out and the entry is tried again.
+            LogAttemptFailedUnexpectedly(logger, entry.ClientId, entry.Id, exception.GetType().Name, exception.Message);
+        }
         finally
         {
             ReleaseClientSlot(entry);

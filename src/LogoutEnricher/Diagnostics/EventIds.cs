@@ -39,6 +39,7 @@ internal static class EventIds
     public const int OutboxEntryDelivered = 3002;
     public const int DeliveryRetryScheduled = 3003;
     public const int DeliveryDeadLettered = 3004;
+    public const int DeliveryAttemptFailedUnexpectedly = 3006;
     public const int OutboxLeasesTakenBack = 3010;
 
     // 4000-4999 Signing

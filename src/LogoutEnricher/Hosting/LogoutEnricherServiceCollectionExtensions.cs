@@ -32,8 +32,10 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddCapture(configuration);
         services.AddBackChannelLogout(configuration);
         services.AddLogoutPipeline();
-        services.AddDelivery(configuration);
+        // Note: before the dispatcher. Hosted services start in registration order, and the dispatcher delivers (so
+        // signs) as soon as it starts: entries due at startup must find the signing key loaded.
         services.AddHostedService<StartupInitializer>();
+        services.AddDelivery(configuration);
         services.AddLogoutEnricherHealth();
         services.AddLogoutEnricherOperations(configuration);
         services.AddRealmKeySet(configuration);

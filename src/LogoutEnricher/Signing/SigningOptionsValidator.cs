@@ -46,6 +46,19 @@ internal sealed class SigningOptionsValidator : IValidateOptions<SigningOptions>
         if (options.RefreshInterval <= TimeSpan.Zero)
         {
             failures.Add($"{Root}:RefreshInterval is {options.RefreshInterval}: it must be positive, e.g. 00:01:00.");
+            return;
+        }
+
+        // Note: each replica learns of a new or retired key only at its next refresh: a key must be published for
+        // longer than one refresh before it signs, and stay published until the last token it signed has expired.
+        if (options.RotationPeriod > TimeSpan.Zero && options.PublishBefore <= options.RefreshInterval)
+        {
+            failures.Add($"{Root}:PublishBefore ({options.PublishBefore}) must be longer than {Root}:RefreshInterval ({options.RefreshInterval}): a replica would sign with a key the others do not publish yet.");
+        }
+
+        if (options.RotationPeriod > TimeSpan.Zero && options.RetiredKeyGrace < options.RefreshInterval + options.TokenLifetime)
+        {
+            failures.Add($"{Root}:RetiredKeyGrace ({options.RetiredKeyGrace}) must be at least {Root}:RefreshInterval + {Root}:TokenLifetime ({options.RefreshInterval + options.TokenLifetime}): tokens would be signed with a key already withdrawn.");
         }
     }
 }
