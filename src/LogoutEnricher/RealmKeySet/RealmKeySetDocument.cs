@@ -30,7 +30,9 @@ internal static class RealmKeySetDocument
 
         var dropped = new List<string>();
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Note: the relaxed encoder writes what Keycloak wrote: the default one would turn every '+' of an x5c
+        // certificate into \u002B (equal JSON, other bytes). Served as application/json, never into HTML.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             foreach (var member in keycloak.RootElement.EnumerateObject().Where(m => !m.NameEquals("keys")))

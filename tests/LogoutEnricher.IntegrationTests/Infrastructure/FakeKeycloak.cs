@@ -165,12 +165,28 @@ internal sealed partial class FakeKeycloak : IAsyncDisposable
             keys.Add(RsaJwk(key, kid, "sig", "RS256"));
         }
 
-        return new JsonObject { ["keys"] = keys }.ToJsonString();
+        // Note: as Keycloak writes it (Jackson): '+' and '/' of the x5c certificates stay as they are.
+        return new JsonObject { ["keys"] = keys }.ToJsonString(new System.Text.Json.JsonSerializerOptions
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
     }
 
+    /// <summary>One certificate per key, as Keycloak keeps it: the key set reads the same bytes every time.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RSA, byte[]> Certificates = new();
+
+    private static byte[] SelfSigned(RSA key)
+    {
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={The.Realm}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        return certificate.RawData;
+    }
+
+    /// <summary>A JWK as Keycloak publishes it: with its self-signed certificate (<c>x5c</c>, standard base64) and its SHA-256 thumbprint.</summary>
     private static JsonObject RsaJwk(RSA key, string kid, string use, string alg)
     {
         var parameters = key.ExportParameters(false);
+        var der = Certificates.GetValue(key, SelfSigned);
         return new JsonObject
         {
             ["kid"] = kid,
@@ -179,6 +195,8 @@ internal sealed partial class FakeKeycloak : IAsyncDisposable
             ["use"] = use,
             ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
             ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
+            ["x5c"] = new JsonArray(Convert.ToBase64String(der)),
+            ["x5t#S256"] = Base64UrlEncoder.Encode(SHA256.HashData(der)),
         };
     }
 
