@@ -114,8 +114,8 @@ internal sealed partial class BackChannelLogoutEndpoint(
             return (null, failure switch
             {
                 RequestBodyFailure.TooLarge => tooLarge,
-                RequestBodyFailure.TooSlow => LogoutTokenValidationResult.Reject(RejectionReason.BodyTimeout, "the body did not arrive in time"),
-                _ => LogoutTokenValidationResult.Reject(RejectionReason.MalformedRequest, "the body's HTTP framing is broken"),
+                RequestBodyFailure.TooSlow => LogoutTokenValidationResult.Reject(RejectionReason.BodyTimeout, RequestBodyFailures.Describe(failure)),
+                _ => LogoutTokenValidationResult.Reject(RejectionReason.MalformedRequest, RequestBodyFailures.Describe(failure)),
             });
         }
 

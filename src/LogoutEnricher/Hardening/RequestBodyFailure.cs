@@ -30,4 +30,12 @@ internal static class RequestBodyFailures
         IOException => RequestBodyFailure.Malformed,
         _ => null,
     };
+
+    /// <summary>What happened to the body, for an error description sent back to the client.</summary>
+    public static string Describe(RequestBodyFailure failure) => failure switch
+    {
+        RequestBodyFailure.TooSlow => "the body did not arrive in time",
+        RequestBodyFailure.TooLarge => "the body is too large",
+        _ => "the body's HTTP framing is broken",
+    };
 }

@@ -46,16 +46,14 @@ internal sealed partial class KeycloakAdminPushEndpoint(
         catch (Exception exception) when (RequestBodyFailures.Classify(exception) is { } failure)
         {
             // Kestrel refused the body itself: larger than the server's limit, broken chunked framing, or too slow.
-            await (failure == RequestBodyFailure.TooLarge
-                ? RejectAsync(context, expectedAction, AdminPushRejection.BodyTooLarge, "the body is too large")
-                : RejectAsync(context, expectedAction, AdminPushRejection.MalformedRequest,
-                    failure == RequestBodyFailure.TooSlow ? "the body did not arrive in time" : "the body's HTTP framing is broken"));
+            await RejectAsync(context, expectedAction,
+                failure == RequestBodyFailure.TooLarge ? AdminPushRejection.BodyTooLarge : AdminPushRejection.MalformedRequest, RequestBodyFailures.Describe(failure));
             return;
         }
 
         if (body is null)
         {
-            await RejectAsync(context, expectedAction, AdminPushRejection.BodyTooLarge, "the body is too large");
+            await RejectAsync(context, expectedAction, AdminPushRejection.BodyTooLarge, RequestBodyFailures.Describe(RequestBodyFailure.TooLarge));
             return;
         }
 

@@ -72,8 +72,8 @@ internal sealed partial class SessionReconciler(
         {
             // Note: a subject is taken for a user id only when every listed session of this client showed them equal
             // (no pairwise subjects here); otherwise only the two observations decide.
-            var knownUser = walk.SubjectsAreUserIds && subject is not null;
-            var user = knownUser ? await UserStateAsync(realm, subject!, cancellationToken) : null;
+            var userId = walk.SubjectsAreUserIds ? subject : null;
+            var user = userId is null ? null : await UserStateAsync(realm, userId, cancellationToken);
             if (user is { } confirmed)
             {
                 decisions.Add((sid, confirmed));
@@ -82,7 +82,7 @@ internal sealed partial class SessionReconciler(
 
             // Note: a paged listing can miss a live session (see KeycloakSessionListing); Keycloak's unpaged list of
             // the user's sessions settles it. Without a user id, only a settled listing counts as evidence.
-            if (knownUser ? await StillLiveAsync(realm, subject!, sid, cancellationToken) : !settled)
+            if (userId is null ? !settled : await StillLiveAsync(realm, userId, sid, cancellationToken))
             {
                 if (firstMissing is not null)
                 {
