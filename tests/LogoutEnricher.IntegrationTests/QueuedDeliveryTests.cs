@@ -74,13 +74,8 @@ public sealed class QueuedDeliveryTests
     public async Task Logout_ApplicationAnswers503WithRetryAfter_TheRetryWaitsForItThenDelivers()
     {
         await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
-        await env.LoginAsync(The.ClientId, The.AppSessionId);
-        env.App.StatusCode = 503;
-        env.App.RetryAfterSeconds = 2;
 
-        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
-        await env.App.WaitForAsync(1);
-        env.App.StatusCode = 200;
+        using var response = await LogoutRefusedOnceWithRetryAfterAsync(env, 2);
         await env.App.WaitForAsync(2);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -100,13 +95,8 @@ public sealed class QueuedDeliveryTests
             TestEnvironment.Queued(settings);
             settings["LogoutEnricher:Delivery:MaxAge"] = "00:00:03";
         });
-        await env.LoginAsync(The.ClientId, The.AppSessionId);
-        env.App.StatusCode = 503;
-        env.App.RetryAfterSeconds = 3600;
 
-        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
-        await env.App.WaitForAsync(1);
-        env.App.StatusCode = 200;
+        using var response = await LogoutRefusedOnceWithRetryAfterAsync(env, 3600);
         await env.App.WaitForAsync(2, TimeSpan.FromSeconds(15));
         await WaitForEmptyOutboxAsync(env);
 
@@ -127,6 +117,22 @@ public sealed class QueuedDeliveryTests
         var replay = env.Services.GetRequiredService<IReplayCache>();
         Assert.False(await replay.ContainsAsync(env.Keycloak.Issuer, token.Claims["jti"]!.GetValue<string>()));
         Assert.Empty(env.App.Received);
+    }
+
+    /// <summary>
+    /// Logs in, then sends the logout while the application answers 503 with <c>Retry-After</c>; once that first attempt
+    /// arrived, the application accepts again. Returns Keycloak's answer.
+    /// </summary>
+    private static async Task<HttpResponseMessage> LogoutRefusedOnceWithRetryAfterAsync(TestEnvironment env, int retryAfterSeconds)
+    {
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        env.App.StatusCode = 503;
+        env.App.RetryAfterSeconds = retryAfterSeconds;
+
+        var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+        await env.App.WaitForAsync(1);
+        env.App.StatusCode = 200;
+        return response;
     }
 
     internal static async Task WaitForEmptyOutboxAsync(TestEnvironment env)
