@@ -55,7 +55,7 @@ SidecarProcess Sidecar(string mode) => new(new Dictionary<string, string>(runtim
     ["LogoutEnricher__Storage__Sqlite__Path"] = Path.Combine(data, "logoutenricher.db"),
     ["LogoutEnricher__Storage__EncryptionKey"] = encryptionKey,
     ["LogoutEnricher__Delivery__Mode"] = mode,
-    // The saturation runs measure the logout path, not the rate limiter in front of it (issue 7; off = 0).
+    // The saturation runs measure the logout path, not the rate limiter in front of it (off = 0).
     ["LogoutEnricher__RateLimiting__Logout__PermitsPerSecond"] = "0",
     // Note: per-request information logs would measure the console, not the sidecar.
     ["Serilog__MinimumLevel__Default"] = "Warning",

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using LogoutEnricher.Benchmarks.Fixture;
-using LogoutEnricher.Enrichment;
+using LogoutEnricher.Delivery.Formats;
 
 namespace LogoutEnricher.Benchmarks;
 
@@ -32,5 +32,5 @@ public class EnrichmentBenchmarks
     }
 
     [Benchmark]
-    public string EnrichAndSign() => _sidecar.Get<EnrichedTokenFactory>().CreateLogoutToken(_claims.RootElement, _appSessionIds);
+    public string EnrichAndSign() => _sidecar.Get<BackChannelFormat>().CreateLogoutToken(_claims.RootElement, _appSessionIds);
 }

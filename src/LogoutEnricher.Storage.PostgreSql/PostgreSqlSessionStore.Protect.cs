@@ -4,7 +4,7 @@ using static LogoutEnricher.Storage.PostgreSql.NpgsqlParameters;
 
 namespace LogoutEnricher.Storage.PostgreSql;
 
-/// <summary>Issue 13: moving mappings written before hashing (sid and sub in clear) to their protected form.</summary>
+/// <summary>Moving mappings written before hashing (sid and sub in clear) to their protected form.</summary>
 internal sealed partial class PostgreSqlSessionStore
 {
     private const string ListUnprotectedSql = """

@@ -6,7 +6,7 @@ namespace LogoutEnricher.Storage.PostgreSql;
 /// <summary>
 /// Readiness: a pooled connection takes a write into the migrated schema. A read alone stays green on a server that
 /// refuses writes (a standby after a failover, a full disk, <c>default_transaction_read_only</c>), so the probe upserts
-/// one row of the replay table, which the purge removes like any expired entry (issue 13 item 9).
+/// one row of the replay table, which the purge removes like any expired entry.
 /// </summary>
 internal sealed class PostgreSqlStorageHealth(PostgreSqlDatabase database, TimeProvider time) : IStorageHealth
 {

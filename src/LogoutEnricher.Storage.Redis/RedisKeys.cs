@@ -17,7 +17,7 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>
     /// Hash of one mapping: e (expiry), u (subject lookup hash), x (subject index key), ps and pu (sid and subject
     /// encrypted by the host), ci (client index key), a:&lt;handle&gt; (app session), c:&lt;handle&gt; (captured at). The id embeds
-    /// the sid lookup hash, never the sid (issue 13).
+    /// the sid lookup hash, never the sid.
     /// </summary>
     public string Mapping(string id) => Prefix + "s:" + id;
 
@@ -46,7 +46,7 @@ internal sealed class RedisKeys(string prefix)
 
     public string ReplayExpiry => Prefix + "re";
 
-    /// <summary>String the readiness probe writes (issue 13 item 9); it expires natively a minute later.</summary>
+    /// <summary>String the readiness probe writes; it expires natively a minute later.</summary>
     public string ReadinessProbe => Prefix + "probe";
 
     /// <summary>Hash kid to the immutable part of a signing key; <see cref="SigningKeyRetirements"/> holds retires_at.</summary>
@@ -78,7 +78,7 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Hash of one client's sessions seen missing: field sid to the first instant (unix ms).</summary>
     public string ReconciliationObservations(string issuer, string clientId) => Prefix + "ro:" + Join(issuer, clientId);
 
-    /// <summary>String holding the key layout version: set to 2 once the layout of issue 13 (hashed sid and subject) was applied.</summary>
+    /// <summary>String holding the key layout version: set to 2 once the layout with hashed sids and subjects was applied.</summary>
     public string Layout => Prefix + "layout";
 
     /// <summary>A SCAN pattern matching every mapping key.</summary>

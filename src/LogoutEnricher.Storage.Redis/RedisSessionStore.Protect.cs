@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace LogoutEnricher.Storage.Redis;
 
 /// <summary>
-/// Issue 13: moving mappings written before hashing to the new key layout. Their keys embed the sid in clear (the
+/// Moving mappings written before hashing to the new key layout. Their keys embed the sid in clear (the
 /// mapping, its client index and expiry members) and the subject (its subject set); each is rewritten under the hashes.
 /// </summary>
 internal sealed partial class RedisSessionStore

@@ -10,7 +10,7 @@ internal sealed partial class RedisSessionStore(RedisConnection connection, Time
 {
     // KEYS: mapping, subject set ('' when no subject), expiry zset, client index. ARGV: now, expires, margin, subject,
     // id, protected sid, protected subject ('' when none), then handle/value pairs. sid and subject are lookup hashes:
-    // 'ps' and 'pu' hold the values encrypted (issue 13); a mapping without 'ps' was written before. An expired but unpurged mapping is dropped first so that it does not come back to
+    // 'ps' and 'pu' hold the values encrypted; a mapping without 'ps' was written before. An expired but unpurged mapping is dropped first so that it does not come back to
     // life. 'c:<handle>' holds when the app session was last captured (a notBefore push ends those captured before).
     private const string AddScript = """
         local now = tonumber(ARGV[1])

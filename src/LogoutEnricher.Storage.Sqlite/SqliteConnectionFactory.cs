@@ -35,7 +35,7 @@ internal sealed class SqliteConnectionFactory : IDisposable
         // Note: synchronous=FULL fsyncs the WAL at every commit, so a committed write survives power loss: a 200 for a
         // capture or a queued logout means durable. NORMAL would be safe from corruption but could drop the last
         // commits. Group commit (SqliteGroupCommit) is what keeps the fsync per commit cheap.
-        // secure_delete zeroes what a delete frees (issue 13): a removed app session or a mapping rewritten with hashes
+        // secure_delete zeroes what a delete frees: a removed app session or a mapping rewritten with hashes
         // leaves no readable copy in the file's free pages.
         _connectionPragmas = FormattableString.Invariant($"PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA busy_timeout={busyTimeout};");
     }

@@ -1,7 +1,7 @@
 namespace LogoutEnricher.Storage.Sqlite;
 
 /// <summary>
-/// Keeps the database readable by its owner only (issue 13 item 11): the file holds mappings and the outbox. SQLite
+/// Keeps the database readable by its owner only: the file holds mappings and the outbox. SQLite
 /// gives the write-ahead log and shared-memory files the mode of the database file, so creating that one 0600 before
 /// SQLite does is enough for new files; files left 0644 by an older version are tightened.
 /// </summary>

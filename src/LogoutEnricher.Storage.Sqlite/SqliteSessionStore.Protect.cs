@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace LogoutEnricher.Storage.Sqlite;
 
-/// <summary>Issue 13: moving mappings written before hashing (sid and sub in clear) to their protected form.</summary>
+/// <summary>Moving mappings written before hashing (sid and sub in clear) to their protected form.</summary>
 internal sealed partial class SqliteSessionStore
 {
     private const string ListUnprotectedSql = """

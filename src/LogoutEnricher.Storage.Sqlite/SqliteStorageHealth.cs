@@ -8,7 +8,7 @@ namespace LogoutEnricher.Storage.Sqlite;
 /// under pooled connections, where SQLite still reads the unlinked file), so the probe upserts one row of the replay
 /// table, which the purge removes like any expired entry. The probe also recovers: a deleted or moved file is
 /// replaced by a freshly migrated one, and after failed writes the write-ahead log is truncated once a write succeeds
-/// again, so that a log grown while the disk was full does not fill it again (issue 13 items 9 and 10).
+/// again, so that a log grown while the disk was full does not fill it again.
 /// </summary>
 internal sealed class SqliteStorageHealth(SqliteConnectionFactory connections, SqliteStorageInitializer initializer, TimeProvider time, ILogger logger)
     : IStorageHealth

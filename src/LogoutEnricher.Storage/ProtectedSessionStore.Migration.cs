@@ -3,7 +3,7 @@ namespace LogoutEnricher.Storage;
 public sealed partial class ProtectedSessionStore
 {
     /// <summary>
-    /// Rewrites every mapping written before sid and subject were hashed (issue 13) into the protected form, in
+    /// Rewrites every mapping written before sid and subject were hashed into the protected form, in
     /// batches of <paramref name="batchSize"/>; returns how many it moved. Idempotent and resumable (what is left is
     /// exactly what still has to be done); several replicas may run it at once: each move is atomic and skips a
     /// mapping another replica moved first.

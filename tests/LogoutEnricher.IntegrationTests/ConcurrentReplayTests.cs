@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LogoutEnricher.IntegrationTests;
 
 /// <summary>
-/// Issue 13 item 6: copies of one logout token arriving at the same moment. The <c>jti</c> is claimed atomically
+/// Copies of one logout token arriving at the same moment. The <c>jti</c> is claimed atomically
 /// before the logout is processed, so exactly one copy is accepted whatever the backend and delivery mode.
 /// </summary>
 public sealed class ConcurrentReplayTests

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LogoutEnricher.IntegrationTests;
 
 /// <summary>
-/// Issue 13 item 12: the dispatcher leases only what it can start now, so a crash holds back at most the deliveries
+/// The dispatcher leases only what it can start now, so a crash holds back at most the deliveries
 /// that were in flight, not a whole batch waiting behind the per-client limit.
 /// </summary>
 public sealed class DispatcherLeaseTests

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LogoutEnricher.IntegrationTests;
 
-/// <summary>Item 2 of the drop-in issue: Keycloak's Admin URL pushes (sign-out-all, push-revocation) reach every captured session.</summary>
+/// <summary>Keycloak's Admin URL pushes (sign-out-all, push-revocation) reach every captured session.</summary>
 public sealed class KeycloakAdminPushTests
 {
     private static readonly string LogoutPath = $"/keycloak-admin/{The.ClientId}/k_logout";
@@ -112,6 +112,32 @@ public sealed class KeycloakAdminPushTests
         var received = Assert.Single(env.App.Received);
         Assert.Equal([The.AppSessionId, The.SecondAppSessionId], received.AdapterSessionIds.Order(StringComparer.Ordinal));
         Assert.Null(await env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
+    }
+
+    [Fact]
+    public async Task PerSessionLogoutAction_TwentyConcurrentCopies_IsActedOnOnce()
+    {
+        // The pipeline claims the action id atomically: of copies arriving together, one is queued, the rest are replays.
+        await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
+        await env.LoginAsync(The.ClientId, The.AppSessionId, The.Subject, The.Sid);
+        await env.LoginAsync(The.ClientId, The.OtherAppSessionId, The.OtherSubject, The.OtherSid);
+        var action = env.Keycloak.LogoutAction(The.ClientId, 0, keycloakSessionIds: [The.Sid, The.OtherSid]).Sign();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => FakeKeycloak.PushAsync(env.Client, LogoutPath, action)));
+        await env.App.WaitForAsync(2);
+        await QueuedDeliveryTests.WaitForEmptyOutboxAsync(env);
+        await Task.Delay(500);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(2, env.App.Received.Count);
+        Assert.Equal(new[] { The.Sid, The.OtherSid }.Order(StringComparer.Ordinal), env.App.Received.Select(r => r.Token.GetClaim("sid").Value).Order(StringComparer.Ordinal));
+        var audits = env.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Logout {Outcome}", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, audits.Count);
+        Assert.All(audits, a => Assert.Equal("\"admin_url_action\"", a.Properties["Trigger"].ToString()));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Serilog.Events;
 
 namespace LogoutEnricher.IntegrationTests;
 
-/// <summary>Item 1 of the drop-in issue: the realm key set at Keycloak's certs URL also holds LogoutEnricher's keys.</summary>
+/// <summary>The realm key set at Keycloak's certs URL also holds LogoutEnricher's keys.</summary>
 public sealed class RealmKeySetTests
 {
     private const string CertsPath = $"/realms/{The.Realm}/protocol/openid-connect/certs";

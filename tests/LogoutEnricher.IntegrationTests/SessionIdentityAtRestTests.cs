@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LogoutEnricher.IntegrationTests;
 
 /// <summary>
-/// Issue 13 item 11 through the whole sidecar: the provider's sid and sub are kept as keyed hashes with an encrypted
+/// Through the whole sidecar: the provider's sid and sub are kept as keyed hashes with an encrypted
 /// copy, mappings stored in clear by an earlier version are moved at startup, and a key rollover loses no lookup.
 /// </summary>
 public sealed class SessionIdentityAtRestTests

@@ -5,7 +5,7 @@ using LogoutEnricher.IntegrationTests.Infrastructure;
 namespace LogoutEnricher.ProcessTests;
 
 /// <summary>
-/// Issue 13 item 12: after a kill -9, a replica restarted under its stable identity takes its leases back at once,
+/// After a kill -9, a replica restarted under its stable identity takes its leases back at once,
 /// instead of leaving the entries it held to wait out a whole lease (a minute by default).
 /// </summary>
 public sealed class LeaseRecoveryTests

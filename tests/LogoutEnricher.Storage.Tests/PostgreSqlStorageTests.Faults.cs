@@ -2,7 +2,7 @@ using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.Storage.Tests;
 
-/// <summary>Issue 13 item 9 on PostgreSQL: readiness is whether the server takes a write, not whether it answers.</summary>
+/// <summary>PostgreSQL readiness is whether the server takes a write, not whether it answers.</summary>
 public sealed partial class PostgreSqlStorageTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace LogoutEnricher.Storage.Tests;
 
-/// <summary>Issue 13 item 9 on Redis: readiness is whether the server takes a write, not whether it answers PING.</summary>
+/// <summary>Redis readiness is whether the server takes a write, not whether it answers PING.</summary>
 public sealed partial class RedisStorageTests
 {
     [Fact]

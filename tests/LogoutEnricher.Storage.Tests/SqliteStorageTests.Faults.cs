@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace LogoutEnricher.Storage.Tests;
 
-/// <summary>Issue 13 items 9-11 on the embedded backend: file permissions, readiness under write faults, recovery.</summary>
+/// <summary>The embedded backend: file permissions, readiness under write faults, recovery.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed partial class SqliteStorageTests
 {

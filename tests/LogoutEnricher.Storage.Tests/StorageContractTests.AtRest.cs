@@ -3,7 +3,7 @@ using LogoutEnricher.Testing;
 namespace LogoutEnricher.Storage.Tests;
 
 /// <summary>
-/// Issue 13 item 11: what a backend keeps holds no provider sid or subject in clear, lookups still work through their
+/// What a backend keeps holds no provider sid or subject in clear, lookups still work through their
 /// keyed hashes (also across a key rollover), and mappings an earlier version stored in clear are moved.
 /// </summary>
 public abstract partial class StorageContractTests

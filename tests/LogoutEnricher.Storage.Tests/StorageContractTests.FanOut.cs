@@ -1,6 +1,6 @@
 namespace LogoutEnricher.Storage.Tests;
 
-/// <summary>Issue 11: paging a client's mappings for a fan-out, and the durable fan-out jobs.</summary>
+/// <summary>Paging a client's mappings for a fan-out, and the durable fan-out jobs.</summary>
 public abstract partial class StorageContractTests
 {
     private static readonly TimeSpan JobLease = TimeSpan.FromMinutes(1);
@@ -35,7 +35,7 @@ public abstract partial class StorageContractTests
             cursor = page[^1].Cursor;
         }
 
-        // Issue 13: the keyset is the stored hash of the sid (a fan-out job's cursor never holds a sid), the sids
+        // The keyset is the stored hash of the sid (a fan-out job's cursor never holds a sid), the sids
         // themselves come back decrypted.
         Assert.Equal(Enumerable.Range(0, 25).Select(i => $"sid-{i:D3}"), seen.Order(StringComparer.Ordinal));
         Assert.Equal(cursors.Order(StringComparer.Ordinal), cursors);

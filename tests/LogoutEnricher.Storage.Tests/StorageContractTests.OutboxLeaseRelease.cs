@@ -1,6 +1,6 @@
 namespace LogoutEnricher.Storage.Tests;
 
-/// <summary>Issue 13 item 12: a replica restarted under its stable identity takes back the leases it held.</summary>
+/// <summary>A replica restarted under its stable identity takes back the leases it held.</summary>
 public abstract partial class StorageContractTests
 {
     [Fact]

@@ -1,6 +1,7 @@
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Logout;
 using LogoutEnricher.OperatorConsole;
+using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Tests;
@@ -22,7 +23,7 @@ public sealed class LogoutTrailTests
         var trail = NewTrail();
 
         trail.LogoutDelivered(Issuer, ClientId, SidHash, 1, Delivered);
-        trail.LogoutProcessed(Issuer, ClientId, SidHash, "alice", 1, LogoutOutcome.Delivered, TimeSpan.FromMilliseconds(20), "provider");
+        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, SidHash, "alice", 1, LogoutOutcome.Delivered, TimeSpan.FromMilliseconds(20), LogoutSource.Provider, null));
 
         var row = Assert.Single(trail.Search(null, 10));
         Assert.Equal((TrailOutcome.Delivered, "alice", 1, 1), (row.Outcome, row.Subject, row.Attempts, row.AppSessions));
@@ -34,7 +35,7 @@ public sealed class LogoutTrailTests
     {
         var trail = NewTrail();
 
-        trail.LogoutProcessed(Issuer, ClientId, SidHash, "alice", 1, LogoutOutcome.Queued, TimeSpan.FromMilliseconds(3), "provider");
+        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, SidHash, "alice", 1, LogoutOutcome.Queued, TimeSpan.FromMilliseconds(3), LogoutSource.Provider, null));
         Assert.Equal(TrailOutcome.Queued, Assert.Single(trail.Search(null, 10)).Outcome);
         trail.LogoutDelivered(Issuer, ClientId, SidHash, 1, Refused);
         Assert.Equal(TrailOutcome.Retrying, Assert.Single(trail.Search(null, 10)).Outcome);
@@ -49,7 +50,7 @@ public sealed class LogoutTrailTests
     {
         var trail = NewTrail();
 
-        trail.LogoutProcessed(Issuer, ClientId, SidHash, "alice", 1, LogoutOutcome.Queued, TimeSpan.Zero, "provider");
+        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, SidHash, "alice", 1, LogoutOutcome.Queued, TimeSpan.Zero, LogoutSource.Provider, null));
         trail.LogoutDelivered(Issuer, ClientId, SidHash, 1, Rejected);
 
         var row = Assert.Single(trail.Search("failed", 10));
@@ -60,8 +61,8 @@ public sealed class LogoutTrailTests
     public void Trail_SearchByRawSid_MatchesItsHashOnly()
     {
         var trail = NewTrail();
-        trail.LogoutProcessed(Issuer, ClientId, Security.SidHash.Of("sso-session-1"), "alice", 1, LogoutOutcome.Queued, TimeSpan.Zero, "provider");
-        trail.LogoutProcessed(Issuer, ClientId, Security.SidHash.Of("sso-session-2"), "bob", 1, LogoutOutcome.Queued, TimeSpan.Zero, "provider");
+        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, Security.SidHash.Of("sso-session-1"), "alice", 1, LogoutOutcome.Queued, TimeSpan.Zero, LogoutSource.Provider, null));
+        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, Security.SidHash.Of("sso-session-2"), "bob", 1, LogoutOutcome.Queued, TimeSpan.Zero, LogoutSource.Provider, null));
 
         Assert.Equal("alice", Assert.Single(trail.Search("sso-session-1", 10)).Subject);
         Assert.Equal("bob", Assert.Single(trail.Search("BOB", 10)).Subject);
@@ -74,7 +75,7 @@ public sealed class LogoutTrailTests
 
         for (var n = 0; n < 150; n++)
         {
-            trail.LogoutProcessed(Issuer, ClientId, $"hash-{n:D3}", "alice", 1, LogoutOutcome.Queued, TimeSpan.Zero, "provider");
+            trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, $"hash-{n:D3}", "alice", 1, LogoutOutcome.Queued, TimeSpan.Zero, LogoutSource.Provider, null));
         }
 
         var rows = trail.Search(null, 1000);

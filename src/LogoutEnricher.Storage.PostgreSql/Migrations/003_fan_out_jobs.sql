@@ -1,4 +1,4 @@
--- Issue 11: when each application session was last captured, so that a Keycloak sign-out-all or push-revocation
+-- When each application session was last captured, so that a Keycloak sign-out-all or push-revocation
 -- ends exactly the sessions captured before its notBefore. Sessions captured before this migration count as old (0).
 ALTER TABLE app_sessions ADD COLUMN captured_at bigint NOT NULL DEFAULT 0;
 

@@ -1,4 +1,4 @@
--- Reconciliation with the provider's Admin API (issue 12). Times are unix milliseconds (bigint).
+-- Reconciliation with the provider's Admin API. Times are unix milliseconds (bigint).
 
 -- Event cursors (e.g. the last USER_SESSION_DELETED event handled per issuer), shared by every replica.
 CREATE TABLE reconciliation_cursors (

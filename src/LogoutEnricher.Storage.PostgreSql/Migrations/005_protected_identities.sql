@@ -1,4 +1,4 @@
--- Issue 13: sid and sub hold keyed hashes (lookups, ordering, the subject index), protected_sid and protected_sub the
+-- Sid and sub hold keyed hashes (lookups, ordering, the subject index), protected_sid and protected_sub the
 -- values encrypted by the host. Rows written before this migration keep them NULL (sid and sub in clear) until the host
 -- rewrites them at startup (ProtectedSessionStore.ProtectExistingAsync); the partial index finds those.
 ALTER TABLE sessions ADD COLUMN protected_sid text NULL, ADD COLUMN protected_sub text NULL;

@@ -14,7 +14,7 @@ internal sealed record AdminLogoutRequest(string Issuer, string ClientId, string
 internal static class AdminLogout
 {
     public static async Task<IResult> SendAsync(
-        AdminLogoutRequest request, IssuerRegistry registry, LogoutPipeline pipeline, TimeProvider timeProvider, CancellationToken cancellationToken)
+        AdminLogoutRequest request, IssuerRegistry registry, LogoutPipeline pipeline, CancellationToken cancellationToken)
     {
         // Note: a JSON body without "issuer" or "clientId" binds them as null, whatever the record's annotations say.
         if (string.IsNullOrEmpty(request.Issuer) || string.IsNullOrEmpty(request.ClientId))
@@ -32,9 +32,8 @@ internal static class AdminLogout
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Give sid or sub.");
         }
 
-        var claims = LogoutClaims.Mint(client, request.Sid, request.Sub, timeProvider.GetUtcNow());
         var result = await pipeline.ProcessAsync(
-            new LogoutRequest(client, claims, NullIfEmpty(request.Sid), NullIfEmpty(request.Sub), "admin"), cancellationToken);
+            LogoutRequest.ForSession(client, LogoutSource.AdminApi, NullIfEmpty(request.Sid), NullIfEmpty(request.Sub)), cancellationToken);
         return Results.Ok(new
         {
             Outcome = result.Outcome.Name(),

@@ -51,14 +51,14 @@ internal sealed partial class BackChannelLogoutEndpoint(
             var result = await pipeline.ProcessAsync(validated.ToRequest(), cancellationToken);
             if (result.Outcome == LogoutOutcome.Replayed)
             {
-                // Another copy of this token claimed its jti first (issue 13 item 6).
+                // Another copy of this token claimed its jti first.
                 await RejectAsync(context, RejectionReason.Replayed, "this jti was accepted before");
                 return;
             }
 
             metrics.LogoutCompleted(result.Outcome);
             activity?.SetTag("logoutenricher.client", validated.Client.ClientId).SetTag("logoutenricher.outcome", result.Outcome.Name());
-            if (result.Outcome is LogoutOutcome.Delivered or LogoutOutcome.Queued)
+            if (result.Outcome is LogoutOutcome.Delivered or LogoutOutcome.Queued or LogoutOutcome.NothingToDo)
             {
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 return;

@@ -17,7 +17,7 @@ internal sealed record ValidatedLogoutToken(
     public string Issuer => Client.Issuer;
 
     /// <summary>The logout this token asks for, with its <c>jti</c> to record once accepted.</summary>
-    public LogoutRequest ToRequest() => new(Client, Payload, Sid, Subject, "provider") { Replay = new ReplayRecord(Jti, ReplayUntil) };
+    public LogoutRequest ToRequest() => LogoutRequest.FromProvider(Client, Payload, Sid, Subject, new ReplayRecord(Jti, ReplayUntil));
 }
 
 /// <summary>The outcome of validation: a token, or a reason with a description safe to return to the sender.</summary>

@@ -1,4 +1,4 @@
-using LogoutEnricher.Enrichment;
+using LogoutEnricher.Delivery.Formats;
 using LogoutEnricher.Shared;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ internal static class DeliveryServiceCollectionExtensions
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(configuration, DeliveryOptions.SectionName);
-        services.AddSingleton<EnrichedTokenFactory>();
+        LogoutFormats.Register(services);
         services.AddSingleton<LogoutDeliverer>();
         services.AddSingleton<LogoutPlanner>();
         services.AddSingleton<LogoutEnqueuer>();

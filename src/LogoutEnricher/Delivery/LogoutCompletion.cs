@@ -16,4 +16,9 @@ internal sealed class LogoutCompletion(ISessionStore sessions)
             await sessions.RemoveAsync(removal.Key, removal.Handles, cancellationToken);
         }
     }
+
+    /// <summary>Forgets every application session the mappings held when they were read (ids captured since survive).</summary>
+    /// <exception cref="StorageUnavailableException">The store failed; the mappings expire by themselves.</exception>
+    public Task ForgetAsync(IEnumerable<SessionMapping> mappings, CancellationToken cancellationToken) =>
+        CompleteAsync(mappings.Select(m => new MappingRemoval(m.Key, [.. m.AppSessions.Select(s => s.Handle)])), cancellationToken);
 }

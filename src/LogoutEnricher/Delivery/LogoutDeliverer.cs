@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using LogoutEnricher.Enrichment;
+using LogoutEnricher.Delivery.Formats;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
@@ -9,12 +7,13 @@ using Microsoft.Extensions.Options;
 namespace LogoutEnricher.Delivery;
 
 /// <summary>
-/// POSTs an enriched logout to an application, minting a fresh token for every attempt. The target comes only from
-/// configuration, never from the token, so LogoutEnricher cannot be turned into an open proxy.
+/// POSTs an enriched logout to an application in its format (<see cref="ILogoutFormat"/>), minting a fresh token for
+/// every attempt. The target comes only from configuration, never from the token, so LogoutEnricher cannot be turned
+/// into an open proxy.
 /// </summary>
 internal sealed class LogoutDeliverer(
     IHttpClientFactory httpClientFactory,
-    EnrichedTokenFactory tokens,
+    LogoutFormats formats,
     IOptions<DeliveryOptions> options,
     TimeProvider timeProvider,
     LogoutEnricherMetrics metrics,
@@ -42,7 +41,7 @@ internal sealed class LogoutDeliverer(
             return new DeliveryResult(false, null, "target_not_configured", TimeSpan.Zero);
         }
 
-        using var request = CreateRequest(client, url, claims, sid, delivery);
+        using var request = formats.For(client).CreateRequest(client, url, new DeliveryContent(claims, sid, delivery.AppSessionIds, delivery.Action));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
         try
@@ -59,38 +58,6 @@ internal sealed class LogoutDeliverer(
         {
             return new DeliveryResult(false, null, exception.HttpRequestError.ToString(), timeProvider.GetElapsedTime(started));
         }
-    }
-
-    private HttpRequestMessage CreateRequest(ConfiguredClient client, string url, JsonElement claims, string? sid, LogoutDelivery delivery)
-    {
-        if (client.Format == LogoutFormat.KeycloakAdmin && delivery.Action is { } adminAction)
-        {
-            // A sign-out-all or push-revocation forwarded as Keycloak sent it, re-signed with LogoutEnricher's key.
-            return new HttpRequestMessage(HttpMethod.Post, url.TrimEnd('/') + adminAction.PathSuffix)
-            {
-                Content = new StringContent(tokens.CreateAdminAction(client.ClientId, adminAction), Encoding.UTF8, new MediaTypeHeaderValue("text/plain")),
-            };
-        }
-
-        if (client.Format == LogoutFormat.KeycloakAdmin)
-        {
-            // Keycloak's legacy Admin URL logout: the signed LogoutAction as the raw text/plain body of {adminUrl}/k_logout.
-            // Note: a logout LogoutEnricher started itself names its reason here too (issue 12).
-            var reason = claims.ValueKind == JsonValueKind.Object && claims.TryGetProperty("logout_reason", out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-            var action = tokens.CreateLogoutAction(client.ClientId, sid, delivery.AppSessionIds, reason);
-            return new HttpRequestMessage(HttpMethod.Post, url.TrimEnd('/') + "/k_logout")
-            {
-                Content = new StringContent(action, Encoding.UTF8, new MediaTypeHeaderValue("text/plain")),
-            };
-        }
-
-        var logoutToken = tokens.CreateLogoutToken(claims, delivery.AppSessionIds);
-        return new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("logout_token", logoutToken)]),
-        };
     }
 
     /// <summary>RFC 9110 §10.2.3: delay-seconds or an HTTP date.</summary>

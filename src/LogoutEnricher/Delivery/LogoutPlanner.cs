@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using LogoutEnricher.Delivery.Formats;
 using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Security;
@@ -10,8 +11,23 @@ namespace LogoutEnricher.Delivery;
 /// Splits the sessions a logout resolved into deliveries: one per allowed <c>client_session_host</c> when the
 /// client's URL is per node, plus one for the ids without a host (to the plain or the fallback URL).
 /// </summary>
-internal sealed partial class LogoutPlanner(SecretProtector protector, ILogger<LogoutPlanner> logger)
+internal sealed partial class LogoutPlanner(SecretProtector protector, LogoutFormats formats, ILogger<LogoutPlanner> logger)
 {
+    /// <summary>
+    /// The deliveries of a Keycloak Admin URL action forwarded as such: none when the client's format does not forward
+    /// actions; else one per node the client may have (each allowed session host, and the fallback URL), or one.
+    /// </summary>
+    public IReadOnlyList<LogoutDelivery> PlanAction(ConfiguredClient client, KeycloakAdminAction action)
+    {
+        if (!formats.For(client).ForwardsAdminActions)
+        {
+            return [];
+        }
+
+        IEnumerable<string?> hosts = client.IsPerNode ? [.. client.SessionHosts, .. client.FallbackLogoutUrl is null ? Array.Empty<string?>() : [null]] : [null];
+        return [.. hosts.Select(host => new LogoutDelivery(host, [], [], action))];
+    }
+
     public IReadOnlyList<LogoutDelivery> Plan(ConfiguredClient client, IReadOnlyList<SessionMapping> mappings)
     {
         var byHost = new Dictionary<string, Builder>(StringComparer.OrdinalIgnoreCase);

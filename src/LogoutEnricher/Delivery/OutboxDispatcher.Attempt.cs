@@ -34,9 +34,9 @@ internal sealed partial class OutboxDispatcher
             return;
         }
 
-        if (payload.Action is not null && client.Format != Providers.LogoutFormat.KeycloakAdmin)
+        if (payload.Action is not null && !formats.For(client).ForwardsAdminActions)
         {
-            // A Keycloak Admin URL action queued while the client was KeycloakAdmin; a BackChannel client cannot take it.
+            // A Keycloak Admin URL action queued while the client's format forwarded actions; its format now does not.
             await DeadLetterAsync(entry, entry.Attempts, "action_for_backchannel_client");
             return;
         }

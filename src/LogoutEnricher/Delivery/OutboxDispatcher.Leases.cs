@@ -4,7 +4,7 @@ using LogoutEnricher.Storage;
 namespace LogoutEnricher.Delivery;
 
 /// <summary>
-/// What the dispatcher leases (issue 13 item 12): only entries it can start now, so a replica that dies holds back no
+/// What the dispatcher leases: only entries it can start now, so a replica that dies holds back no
 /// more than its deliveries in flight; and with a stable <c>Delivery:ReplicaId</c> it takes even those back when it
 /// starts again.
 /// </summary>

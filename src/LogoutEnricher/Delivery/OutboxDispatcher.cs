@@ -1,3 +1,4 @@
+using LogoutEnricher.Delivery.Formats;
 using System.Collections.Concurrent;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Storage;
@@ -16,6 +17,7 @@ internal sealed partial class OutboxDispatcher(
     IssuerRegistry registry,
     OutboxPayloadProtector payloads,
     LogoutDeliverer deliverer,
+    LogoutFormats formats,
     OutboxSignal signal,
     DispatcherStatistics statistics,
     StoreFailures failures,
@@ -95,7 +97,7 @@ internal sealed partial class OutboxDispatcher(
             if (!TryReserveClientSlot(entry))
             {
                 // Note: its client already has MaxParallelismPerClient deliveries running here; holding the lease while
-                // it waits would make a crash hold it back for a whole lease (issue 13 item 12). Hand it back.
+                // it waits would make a crash hold it back for a whole lease. Hand it back.
                 await ReleaseAsync(entry);
                 handedBack++;
                 continue;

@@ -71,7 +71,7 @@ internal static class EventIds
     public const int ProviderKeysRecovered = 6004;
     public const int ProviderKeyLoadFailed = 6005;
 
-    // 7000-7999 Admin URL pushes and fan-out (issue 11)
+    // 7000-7999 Admin URL pushes and fan-out
     public const int RealmKeySetServedStale = 7001;
     public const int RealmKeySetRecovered = 7002;
     public const int RealmKeySetKeyIdCollided = 7003;

@@ -20,7 +20,7 @@ public sealed class DoctorOptions
     public Uri? PublicBaseUrl { get; set; }
 
     /// <summary>
-    /// The path of a client's Admin URL on LogoutEnricher, <c>{clientId}</c> replaced (issue 11's endpoint).
+    /// The path of a client's Admin URL on LogoutEnricher, <c>{clientId}</c> replaced (the Admin URL endpoint).
     /// Default: <c>/keycloak-admin/{clientId}</c>.
     /// </summary>
     public string AdminUrlPath { get; set; } = "/keycloak-admin/{clientId}";

@@ -10,7 +10,6 @@ public static class FanOutExtensions
     {
         services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FanOutOptions>, FanOutOptionsValidator>();
-        services.TryAddSingleton<Delivery.CapturedSessionLogouts>();
         services.AddSingleton<FanOutSignal>();
         services.AddSingleton<FanOutMetrics>();
         services.AddSingleton<OperatorConsole.IConsoleSection, FanOutConsoleSection>();

@@ -1,5 +1,6 @@
 using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Delivery;
+using LogoutEnricher.Logout;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ internal sealed partial class FanOutWorker(
     IFanOutJobStore jobs,
     ISessionStore sessions,
     IssuerRegistry registry,
-    CapturedSessionLogouts logouts,
+    LogoutPipeline pipeline,
     FanOutSignal signal,
     FanOutMetrics metrics,
     IOptions<FanOutOptions> options,
@@ -83,7 +84,7 @@ internal sealed partial class FanOutWorker(
         if (cursor is null)
         {
             // First the action itself, as Keycloak would have sent it (KeycloakAdmin clients only), then the sessions.
-            await logouts.EnqueueAdminActionAsync(client, new KeycloakAdminAction(job.Action, job.ActionId, job.NotBefore), stoppingToken);
+            await pipeline.ForwardAsync(client, new KeycloakAdminAction(job.Action, job.ActionId, job.NotBefore), stoppingToken);
             cursor = "";
             if (!await jobs.AdvanceAsync(job.Id, Owner, cursor, total, Settings.LeaseDuration, stoppingToken))
             {
@@ -106,9 +107,10 @@ internal sealed partial class FanOutWorker(
             var ended = page.Where(m => m.AppSessions.Count > 0).ToList();
             if (ended.Count > 0)
             {
-                var queued = await logouts.EnqueueAsync(client, ended, null, stoppingToken);
-                metrics.SessionsQueued(client.ClientId, queued);
-                total += queued;
+                var source = job.Action == KeycloakAdminAction.PushNotBefore ? LogoutSource.PushRevocation : LogoutSource.SignOutAll;
+                var result = await pipeline.ProcessAsync(LogoutRequest.ForSessions(client, source, ended), stoppingToken);
+                metrics.SessionsQueued(client.ClientId, result.AppSessionCount);
+                total += result.AppSessionCount;
             }
 
             cursor = page[^1].Cursor ?? page[^1].Key.Sid;

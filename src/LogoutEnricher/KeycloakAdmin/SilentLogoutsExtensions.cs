@@ -4,7 +4,7 @@ using LogoutEnricher.Reconciliation;
 namespace LogoutEnricher.KeycloakAdmin;
 
 /// <summary>
-/// The logouts Keycloak never sends and the configuration doctor (issue 12): Admin API access, expiry events and
+/// The logouts Keycloak never sends and the configuration doctor: Admin API access, expiry events and
 /// reconciliation, doctor. One call each for the composition root.
 /// </summary>
 public static class SilentLogoutsExtensions

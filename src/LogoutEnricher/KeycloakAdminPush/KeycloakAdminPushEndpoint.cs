@@ -6,6 +6,7 @@ using LogoutEnricher.BackChannelLogout;
 using LogoutEnricher.Delivery;
 using LogoutEnricher.FanOut;
 using LogoutEnricher.Hardening;
+using LogoutEnricher.Logout;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
@@ -84,8 +85,8 @@ internal sealed partial class KeycloakAdminPushEndpoint(
         try
         {
             var outcome = await AcceptAsync(action, context.RequestAborted);
-            metrics.PushCompleted(expectedAction, outcome, null);
-            LogPushAccepted(logger, action.Action, action.Client.ClientId, action.Id, outcome);
+            metrics.PushCompleted(expectedAction, outcome.Name(), null);
+            LogPushAccepted(logger, action.Action, action.Client.ClientId, action.Id, outcome.Name());
             context.Response.StatusCode = StatusCodes.Status200OK;
         }
         catch (StorageUnavailableException exception)
@@ -98,8 +99,11 @@ internal sealed partial class KeycloakAdminPushEndpoint(
         }
     }
 
-    /// <returns>The outcome: <c>queued</c> (job stored), <c>delivered</c> (per-session logouts queued), <c>replay</c> or <c>nothing_to_do</c>.</returns>
-    private async Task<string> AcceptAsync(VerifiedAdminAction action, CancellationToken cancellationToken)
+    /// <returns>
+    /// <see cref="LogoutOutcome.Queued"/> (fan-out job stored, or per-session logouts queued), <see cref="LogoutOutcome.Replayed"/>
+    /// or <see cref="LogoutOutcome.NothingToDo"/>.
+    /// </returns>
+    private async Task<LogoutOutcome> AcceptAsync(VerifiedAdminAction action, CancellationToken cancellationToken)
     {
         if (action.Action == KeycloakAdminAction.Logout && action.KeycloakSessionIds.Count > 0)
         {
@@ -109,7 +113,7 @@ internal sealed partial class KeycloakAdminPushEndpoint(
 
         if (action.Action == KeycloakAdminAction.Logout && action.NotBefore == 0)
         {
-            return "nothing_to_do";
+            return LogoutOutcome.NothingToDo;
         }
 
         var now = timeProvider.GetUtcNow();
@@ -118,11 +122,11 @@ internal sealed partial class KeycloakAdminPushEndpoint(
             CapturedBefore(action, now), now, FanOutJobState.Pending, null, 0, null, now);
         if (!await jobs.TryCreateAsync(job, cancellationToken))
         {
-            return "replay";
+            return LogoutOutcome.Replayed;
         }
 
         signal.Notify();
-        return "queued";
+        return LogoutOutcome.Queued;
     }
 
     /// <summary>

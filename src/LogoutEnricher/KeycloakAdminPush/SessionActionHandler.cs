@@ -1,4 +1,4 @@
-using LogoutEnricher.Delivery;
+using LogoutEnricher.Logout;
 using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
 
@@ -10,20 +10,14 @@ namespace LogoutEnricher.KeycloakAdminPush;
 /// LogoutEnricher captured for it plus Keycloak's own <c>adapterSessionIds</c> (which name only the last id per
 /// client session, but may name one LogoutEnricher never captured: a mapping that expired, or a capture skipped).
 /// </summary>
-internal sealed class SessionActionHandler(
-    ISessionStore sessions, IReplayCache replayCache, CapturedSessionLogouts logouts, SecretProtector protector, TimeProvider timeProvider)
+internal sealed class SessionActionHandler(ISessionStore sessions, LogoutPipeline pipeline, SecretProtector protector, TimeProvider timeProvider)
 {
     /// <summary>How long an action id is remembered: well past its 30 s <c>expiration</c>.</summary>
     private static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 
-    public async Task<string> HandleAsync(VerifiedAdminAction action, CancellationToken cancellationToken)
+    /// <exception cref="StorageUnavailableException">Nothing was queued; the action id was given back.</exception>
+    public async Task<LogoutOutcome> HandleAsync(VerifiedAdminAction action, CancellationToken cancellationToken)
     {
-        var replayKey = "keycloak-admin:" + action.Id;
-        if (await replayCache.ContainsAsync(action.Client.Issuer, replayKey, cancellationToken))
-        {
-            return "replay";
-        }
-
         var sids = action.KeycloakSessionIds.Distinct(StringComparer.Ordinal).ToList();
         var mappings = new List<SessionMapping>();
         foreach (var sid in sids)
@@ -35,11 +29,15 @@ internal sealed class SessionActionHandler(
         }
 
         AddKeycloaksIds(action, sids, mappings);
-        await logouts.EnqueueAsync(action.Client, mappings, null, cancellationToken);
-        // Note: recorded only once queued, so that a failure before this point does not turn a resend into a replay.
-        await replayCache.TryAddAsync(action.Client.Issuer, replayKey, timeProvider.GetUtcNow() + ReplayWindow, cancellationToken);
-        return "delivered";
+        // Note: the pipeline claims the action id before it queues anything, so that of copies of one action arriving
+        // together exactly one is acted on.
+        var replay = new ReplayRecord(ReplayKeyPrefix + action.Id, timeProvider.GetUtcNow() + ReplayWindow);
+        var result = await pipeline.ProcessAsync(LogoutRequest.ForSessions(action.Client, LogoutSource.AdminUrlAction, mappings, replay: replay), cancellationToken);
+        return result.Outcome;
     }
+
+    /// <summary>Keeps Keycloak's action ids apart from provider <c>jti</c>s in the replay store.</summary>
+    public const string ReplayKeyPrefix = "keycloak-admin:";
 
     /// <summary>
     /// Keycloak does not say which sid each of its ids belongs to, so the ids no mapping holds go with the first

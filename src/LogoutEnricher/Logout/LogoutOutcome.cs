@@ -23,8 +23,11 @@ internal enum LogoutOutcome
     /// <summary>A store or the provider was unavailable; nothing was queued, the sender should try again.</summary>
     Unavailable,
 
-    /// <summary>Another copy of the provider's token claimed its <c>jti</c> first; nothing was done.</summary>
+    /// <summary>Another copy claimed its replay id (a provider's <c>jti</c>, a Keycloak action id) first; nothing was done.</summary>
     Replayed,
+
+    /// <summary>There was nothing to end (a fan-out page or an action that named no captured session); nothing was queued.</summary>
+    NothingToDo,
 }
 
 internal static class LogoutOutcomeNames
@@ -35,11 +38,18 @@ internal static class LogoutOutcomeNames
         LogoutOutcome.Delivered => "delivered",
         LogoutOutcome.Queued => "queued",
         LogoutOutcome.DeliveryFailed => "delivery_failed",
-        LogoutOutcome.Rejected or LogoutOutcome.Replayed => "rejected",
+        LogoutOutcome.Rejected => "rejected",
+        LogoutOutcome.Replayed => "replayed",
+        LogoutOutcome.NothingToDo => "nothing_to_do",
         _ => "unavailable",
     };
 }
 
-/// <summary>What the pipeline did with one logout.</summary>
+/// <summary>What the pipeline did with one request.</summary>
+/// <param name="AppSessionCount">The application session ids named, over all its logouts.</param>
 /// <param name="Deliveries">The inline attempts (Synchronous mode); empty when queued.</param>
-internal sealed record LogoutResult(LogoutOutcome Outcome, int AppSessionCount, IReadOnlyList<DeliveryResult> Deliveries);
+/// <param name="Logouts">How many logouts it made: one, or one per session given.</param>
+internal sealed record LogoutResult(LogoutOutcome Outcome, int AppSessionCount, IReadOnlyList<DeliveryResult> Deliveries, int Logouts = 0)
+{
+    public static LogoutResult Of(LogoutOutcome outcome) => new(outcome, 0, []);
+}

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Security;
@@ -8,10 +9,10 @@ using Microsoft.Extensions.Options;
 namespace LogoutEnricher.Logout;
 
 /// <summary>
-/// The logout pipeline, top to bottom: resolve the application's sessions, plan the deliveries, queue them durably
-/// (Queued mode) or deliver them inline (Synchronous mode), then finish (record the provider's <c>jti</c>, forget the
-/// delivered mappings) and write the audit event. Validation happens before (<c>BackChannelLogout</c>); every source
-/// of logouts (a provider's token, the admin API, Keycloak Admin URL pushes, reconciliation) enters here.
+/// The one way into the logout flow, whatever the source (<see cref="LogoutSource"/>): claim the replay id
+/// atomically, find the sessions, mint the claims, plan the deliveries, queue them durably (Queued mode, and always
+/// for logouts nobody could resend) or deliver them inline (Synchronous mode), forget what was ended, then audit and
+/// count. Nothing else writes to the outbox or the replay store.
 /// </summary>
 internal sealed partial class LogoutPipeline(
     ISessionStore sessions,
@@ -22,85 +23,132 @@ internal sealed partial class LogoutPipeline(
     LogoutCompletion completion,
     IOptions<DeliveryOptions> options,
     AuditLog audit,
+    LogoutEnricherMetrics metrics,
     TimeProvider timeProvider,
     ILogger<LogoutPipeline> logger)
 {
-    /// <summary>Logs out the sessions the request names: the mapping of its <c>sid</c>, else every one of its <c>sub</c>.</summary>
-    /// <exception cref="StorageUnavailableException">A store failed; in Queued mode nothing was queued.</exception>
+    /// <exception cref="StorageUnavailableException">A store failed; nothing was queued and the replay id was given back.</exception>
     public async Task<LogoutResult> ProcessAsync(LogoutRequest request, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
-        var mappings = await ResolveAsync(request, cancellationToken);
-        return await RunAsync(request, mappings, started, cancellationToken);
-    }
-
-    /// <summary>
-    /// Logs out sessions the caller already found (e.g. every captured session of a client after Keycloak's
-    /// sign-out-all); each application gets one delivery naming its ids, with the request's claims.
-    /// </summary>
-    /// <exception cref="StorageUnavailableException">A store failed; in Queued mode nothing was queued.</exception>
-    public Task<LogoutResult> DeliverAsync(LogoutRequest request, IReadOnlyList<SessionMapping> mappings, CancellationToken cancellationToken) =>
-        RunAsync(request, mappings, timeProvider.GetTimestamp(), cancellationToken);
-
-    private async Task<LogoutResult> RunAsync(LogoutRequest request, IReadOnlyList<SessionMapping> mappings, long started, CancellationToken cancellationToken)
-    {
-        // Note: the provider's jti is claimed first, in one atomic store operation (issue 13 item 6): of copies of one
-        // token arriving together exactly one gets past it; checking and recording in two steps let several through.
-        if (request.Replay is { } replay && !await replayCache.TryAddAsync(request.Issuer, replay.Jti, replay.Until, cancellationToken))
+        // Note: the replay id is claimed first, in one atomic store operation: of copies of one token or action
+        // arriving together exactly one gets past it; checking and recording in two steps let several through.
+        if (request.Replay is { } replay && !await replayCache.TryAddAsync(request.Issuer, replay.Key, replay.Until, cancellationToken))
         {
-            return new LogoutResult(LogoutOutcome.Replayed, 0, []);
+            metrics.LogoutsProcessed(request.Source, LogoutOutcome.Replayed, 1);
+            return LogoutResult.Of(LogoutOutcome.Replayed);
         }
 
         var accepted = false;
         try
         {
-            var result = await RunClaimedAsync(request, mappings, () => accepted = true, cancellationToken);
-            audit.LogoutProcessed(request.Issuer, request.Client.ClientId, SidHash.Of(request.Sid), request.Subject, result.AppSessionCount, result.Outcome,
-                timeProvider.GetElapsedTime(started), request.Trigger);
+            var logouts = await PlanAsync(request, cancellationToken);
+            var result = await RunAsync(request, logouts, () => accepted = true, cancellationToken);
+            var elapsed = timeProvider.GetElapsedTime(started);
+            foreach (var logout in logouts)
+            {
+                audit.LogoutProcessed(request.Client, SidHash.Of(logout.Sid), logout.Subject, logout.AppSessionCount, result.Outcome, elapsed, request.Source, request.Reason);
+            }
+
+            metrics.LogoutsProcessed(request.Source, result.Outcome, result.Logouts);
             return result;
         }
         finally
         {
             if (!accepted && request.Replay is { } claimed)
             {
-                await ReleaseAsync(request, claimed.Jti);
+                await ReleaseAsync(request, claimed.Key);
             }
         }
     }
 
-    private async Task<LogoutResult> RunClaimedAsync(LogoutRequest request, IReadOnlyList<SessionMapping> mappings, Action accept, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues a Keycloak Admin URL action (the notBefore <c>LogoutAction</c> of a sign-out-all, or a
+    /// <c>PushNotBeforeAction</c>) for the client, when its format forwards such actions: one delivery per node it may
+    /// have (each allowed session host, and the fallback URL), or one.
+    /// </summary>
+    /// <returns>How many deliveries were queued (none for a format that does not forward actions).</returns>
+    /// <exception cref="StorageUnavailableException">Nothing was queued.</exception>
+    public async Task<int> ForwardAsync(Providers.ConfiguredClient client, KeycloakAdminAction action, CancellationToken cancellationToken)
     {
-        var deliveries = planner.Plan(request.Client, mappings);
-        var count = deliveries.Sum(d => d.AppSessionIds.Count);
-        if (options.Value.Mode == DeliveryMode.Queued)
+        var deliveries = planner.PlanAction(client, action);
+        if (deliveries.Count > 0)
         {
-            await enqueuer.EnqueueAsync(request.Client, request.Claims, request.Sid, deliveries, cancellationToken);
-            accept();
-            return new LogoutResult(LogoutOutcome.Queued, count, []);
+            await enqueuer.EnqueueAsync([new QueuedLogout(client, EmptyClaims, null, deliveries)], cancellationToken);
         }
 
-        var results = await Task.WhenAll(deliveries.Select(d => deliverer.DeliverAsync(request.Client, request.Claims, request.Sid, d, cancellationToken)));
+        return deliveries.Count;
+    }
+
+    private static readonly JsonElement EmptyClaims = JsonElement.Parse("{}");
+
+    /// <summary>One logout per session given, or the one the request names.</summary>
+    private async Task<IReadOnlyList<PlannedLogout>> PlanAsync(LogoutRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Sessions is { } given)
+        {
+            return [.. given.Select(mapping => Plan(request,
+                LogoutClaims.Mint(request.Client, mapping.Key.Sid, mapping.Subject, request.Reason), mapping.Key.Sid, mapping.Subject, [mapping]))];
+        }
+
+        var mappings = await ResolveAsync(request, cancellationToken);
+        var claims = request.Claims ?? LogoutClaims.Mint(request.Client, request.Sid, request.Subject, request.Reason);
+        return [Plan(request, claims, request.Sid, request.Subject, mappings)];
+    }
+
+    private PlannedLogout Plan(LogoutRequest request, JsonElement claims, string? sid, string? subject, IReadOnlyList<SessionMapping> mappings) =>
+        new(claims, sid, subject, mappings, planner.Plan(request.Client, mappings));
+
+    private async Task<LogoutResult> RunAsync(LogoutRequest request, IReadOnlyList<PlannedLogout> logouts, Action accept, CancellationToken cancellationToken)
+    {
+        var count = logouts.Sum(l => l.AppSessionCount);
+        if (logouts.All(l => l.Deliveries.Count == 0))
+        {
+            // Nothing an application could be told (no session given, or none of them deliverable).
+            accept();
+            if (request.ForgetWhenQueued)
+            {
+                await completion.ForgetAsync(logouts.SelectMany(l => l.Mappings), cancellationToken);
+            }
+
+            return new LogoutResult(LogoutOutcome.NothingToDo, 0, [], 0);
+        }
+
+        if (options.Value.Mode == DeliveryMode.Queued || !request.Source.MayDeliverInline())
+        {
+            await enqueuer.EnqueueAsync([.. logouts.Select(l => new QueuedLogout(request.Client, l.Claims, l.Sid, l.Deliveries))], cancellationToken);
+            accept();
+            if (request.ForgetWhenQueued)
+            {
+                await completion.ForgetAsync(logouts.SelectMany(l => l.Mappings), cancellationToken);
+            }
+
+            return new LogoutResult(LogoutOutcome.Queued, count, [], logouts.Count);
+        }
+
+        var deliveries = logouts.SelectMany(l => l.Deliveries.Select(d => (Logout: l, Delivery: d))).ToList();
+        var results = await Task.WhenAll(deliveries.Select(d => deliverer.DeliverAsync(request.Client, d.Logout.Claims, d.Logout.Sid, d.Delivery, cancellationToken)));
         var delivered = Array.TrueForAll(results, r => r.Succeeded);
         if (delivered)
         {
             // Note: from here every application has the logout: a failure forgetting the mappings must not let a
             // resend deliver it twice, so the claim is kept.
             accept();
-            await completion.CompleteAsync(deliveries.SelectMany(d => d.Removals), cancellationToken);
+            await completion.CompleteAsync(deliveries.SelectMany(d => d.Delivery.Removals), cancellationToken);
         }
 
-        return new LogoutResult(delivered ? LogoutOutcome.Delivered : LogoutOutcome.DeliveryFailed, count, results);
+        return new LogoutResult(delivered ? LogoutOutcome.Delivered : LogoutOutcome.DeliveryFailed, count, results, logouts.Count);
     }
 
     /// <summary>
-    /// Gives the jti back after a transient refusal (store failure, aborted request, failed Synchronous delivery), so
-    /// the provider's resend is accepted. When the store fails here too the claim stays until the token expires.
+    /// Gives the replay id back after a transient refusal (store failure, aborted request, failed Synchronous
+    /// delivery), so that a resend is accepted. When the store fails here too the claim stays until it expires.
     /// </summary>
-    private async Task ReleaseAsync(LogoutRequest request, string jti)
+    private async Task ReleaseAsync(LogoutRequest request, string key)
     {
         try
         {
-            await replayCache.ReleaseAsync(request.Issuer, jti, CancellationToken.None);
+            await replayCache.ReleaseAsync(request.Issuer, key, CancellationToken.None);
         }
         catch (StorageUnavailableException exception)
         {
@@ -109,7 +157,7 @@ internal sealed partial class LogoutPipeline(
     }
 
     [LoggerMessage(EventId = EventIds.ReplayClaimNotReleased, EventName = nameof(EventIds.ReplayClaimNotReleased), Level = LogLevel.Error,
-        Message = "The jti of a refused logout for client {ClientId} could not be released; a resend will be answered Replayed: {ErrorMessage}")]
+        Message = "The replay id of a refused logout for client {ClientId} could not be released; a resend will be answered Replayed: {ErrorMessage}")]
     private static partial void LogClaimNotReleased(ILogger logger, string clientId, string errorMessage);
 
     private async Task<IReadOnlyList<SessionMapping>> ResolveAsync(LogoutRequest request, CancellationToken cancellationToken)
@@ -121,6 +169,12 @@ internal sealed partial class LogoutPipeline(
         }
 
         // No sid: BCL 1.0 §2.4 means every session of the subject at this client.
-        return await sessions.FindBySubjectAsync(request.Issuer, request.Client.ClientId, request.Subject!, cancellationToken);
+        return request.Subject is null ? [] : await sessions.FindBySubjectAsync(request.Issuer, request.Client.ClientId, request.Subject, cancellationToken);
+    }
+
+    /// <summary>One logout: its claims, the sessions it ends and the deliveries that tell the application.</summary>
+    private sealed record PlannedLogout(JsonElement Claims, string? Sid, string? Subject, IReadOnlyList<SessionMapping> Mappings, IReadOnlyList<LogoutDelivery> Deliveries)
+    {
+        public int AppSessionCount => Deliveries.Sum(d => d.AppSessionIds.Count);
     }
 }

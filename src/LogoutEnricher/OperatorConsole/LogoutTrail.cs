@@ -30,16 +30,16 @@ internal sealed class LogoutTrail(IOptions<OperatorConsoleOptions> options, Time
         }
     }
 
-    public void LogoutProcessed(string issuer, string clientId, string sidHash, string? subject, int appSessionCount, LogoutOutcome outcome, TimeSpan elapsed, string trigger)
+    public void LogoutProcessed(ProcessedLogout logout)
     {
         lock (_lock)
         {
-            var entry = Newest(issuer, clientId, sidHash) is { Processed: null } early ? early : Add(issuer, clientId, sidHash);
-            entry.Processed = outcome;
-            entry.Subject = subject;
-            entry.AppSessions = appSessionCount;
-            entry.Trigger = trigger;
-            entry.Elapsed = elapsed;
+            var entry = Newest(logout.Issuer, logout.ClientId, logout.SidHash) is { Processed: null } early ? early : Add(logout.Issuer, logout.ClientId, logout.SidHash);
+            entry.Processed = logout.Outcome;
+            entry.Subject = logout.Subject;
+            entry.AppSessions = logout.AppSessionCount;
+            entry.Trigger = logout.Trigger;
+            entry.Elapsed = logout.Elapsed;
         }
     }
 

@@ -6,7 +6,7 @@ namespace LogoutEnricher.Reconciliation;
 /// </summary>
 internal static class LogoutReason
 {
-    public const string ClaimName = "logout_reason";
+    public const string ClaimName = Logout.LogoutClaims.ReasonClaim;
 
     /// <summary>Keycloak's <c>USER_SESSION_DELETED</c> event with <c>reason: expired</c> (idle or max lifetime).</summary>
     public const string SessionExpiration = "session_expiration";

@@ -20,8 +20,8 @@ internal sealed partial class SessionReconciler
         bool SubjectsAreUserIds);
 
     /// <summary>
-    /// Streams the captured sessions (memory stays flat) and sorts each into present, missing or disabled. Issue 13:
-    /// the store holds keyed hashes, so Keycloak's ids are hashed the same way (under every configured key) and compared
+    /// Streams the captured sessions (memory stays flat) and sorts each into present, missing or disabled. The
+    /// store holds keyed hashes, so Keycloak's ids are hashed the same way (under every configured key) and compared
     /// with them; only the missing sessions, which a logout may have to name, are decrypted.
     /// </summary>
     private async Task<Walk> WalkAsync(ConfiguredClient client, Dictionary<string, string?> listed, HashSet<string> disabledUsers, CancellationToken cancellationToken)

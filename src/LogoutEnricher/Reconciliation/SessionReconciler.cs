@@ -98,7 +98,7 @@ internal sealed partial class SessionReconciler(
             }
             else if (firstMissing is null)
             {
-                // Note: observations are kept by the stored hash, never the sid (issue 13).
+                // Note: observations are kept by the stored hash, never the sid.
                 observe.Add(stored);
             }
         }

@@ -121,7 +121,7 @@ internal sealed class SecretProtector : ISessionIdentityProtector
 
         public byte[] MacKey { get; }
 
-        /// <summary>Keys the hashes that stand for a provider sid or subject at rest (issue 13).</summary>
+        /// <summary>Keys the hashes that stand for a provider sid or subject at rest.</summary>
         public byte[] LookupKey { get; }
     }
 }

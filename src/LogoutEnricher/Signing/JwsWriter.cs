@@ -42,6 +42,18 @@ internal static class JwsWriter
         });
     }
 
+    /// <summary>A payload member that is an array of strings (always written, empty when there are none).</summary>
+    public static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
     private static byte[] EncodeHeader(SigningKey key, string type)
     {
         var header = new ArrayBufferWriter<byte>(128);

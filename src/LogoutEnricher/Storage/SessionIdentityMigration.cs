@@ -3,7 +3,7 @@ using LogoutEnricher.Diagnostics;
 namespace LogoutEnricher.Storage;
 
 /// <summary>
-/// Issue 13, at startup: rewrites the session mappings an earlier version stored with the sid and subject in clear
+/// At startup: rewrites the session mappings an earlier version stored with the sid and subject in clear
 /// into hashes and encrypted copies. SQL cannot compute the keyed hash, so this runs here, after the backend's own
 /// schema migration; see <see cref="ProtectedSessionStore.ProtectExistingAsync"/> for why it is safe to repeat,
 /// resume, and run on several replicas at once.

@@ -27,14 +27,16 @@ internal sealed partial class AuditLog(ILoggerFactory loggerFactory, IEnumerable
         }
     }
 
-    /// <param name="outcome">Named as everywhere: delivered, delivery_failed or queued.</param>
-    /// <param name="trigger">provider (a received logout token) or admin (sent by hand).</param>
-    public void LogoutProcessed(string issuer, string clientId, string sidHash, string? subject, int appSessionCount, LogoutOutcome outcome, TimeSpan elapsed, string trigger)
+    /// <summary>One logout the pipeline processed, from whichever source.</summary>
+    public void LogoutProcessed(Providers.ConfiguredClient client, string sidHash, string? subject, int appSessionCount, LogoutOutcome outcome, TimeSpan elapsed,
+        LogoutSource source, string? reason)
     {
-        LogLogoutProcessed(_logger, outcome.Name(), clientId, issuer, sidHash, subject ?? "-", appSessionCount, elapsed.TotalMilliseconds, trigger);
+        var processed = new ProcessedLogout(client.Issuer, client.ClientId, sidHash, subject, appSessionCount, outcome, elapsed, source, reason);
+        LogLogoutProcessed(_logger, outcome.Name(), client.ClientId, client.Issuer, sidHash, subject ?? "-", appSessionCount, elapsed.TotalMilliseconds,
+            source.Name(), reason ?? "-");
         foreach (var observer in _observers)
         {
-            observer.LogoutProcessed(issuer, clientId, sidHash, subject, appSessionCount, outcome, elapsed, trigger);
+            observer.LogoutProcessed(processed);
         }
     }
 
@@ -54,8 +56,8 @@ internal sealed partial class AuditLog(ILoggerFactory loggerFactory, IEnumerable
     private static partial void LogSessionCaptured(ILogger logger, string issuer, string clientId, string sidHash, string subject);
 
     [LoggerMessage(EventId = EventIds.LogoutProcessed, EventName = nameof(EventIds.LogoutProcessed), Level = LogLevel.Information,
-        Message = "Logout {Outcome} for client {ClientId} of {Issuer}: sid hash {SidHash}, subject {Subject}, {AppSessionCount} app sessions, {ElapsedMs:0.0} ms ({Trigger})")]
-    private static partial void LogLogoutProcessed(ILogger logger, string outcome, string clientId, string issuer, string sidHash, string subject, int appSessionCount, double elapsedMs, string trigger);
+        Message = "Logout {Outcome} for client {ClientId} of {Issuer}: sid hash {SidHash}, subject {Subject}, {AppSessionCount} app sessions, {ElapsedMs:0.0} ms ({Trigger}, reason {Reason})")]
+    private static partial void LogLogoutProcessed(ILogger logger, string outcome, string clientId, string issuer, string sidHash, string subject, int appSessionCount, double elapsedMs, string trigger, string reason);
 
     [LoggerMessage(EventId = EventIds.LogoutDelivered, EventName = nameof(EventIds.LogoutDelivered), Level = LogLevel.Information,
         Message = "Logout delivery {Outcome} to client {ClientId} of {Issuer}: sid hash {SidHash}, {AppSessionCount} app sessions, HTTP {StatusCode}, error {Error}, {ElapsedMs:0.0} ms")]

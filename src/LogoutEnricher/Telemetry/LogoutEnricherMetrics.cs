@@ -19,6 +19,7 @@ internal sealed class LogoutEnricherMetrics
     private readonly Counter<long> _captures;
     private readonly Counter<long> _logoutTokens;
     private readonly Counter<long> _replayRejections;
+    private readonly Counter<long> _logouts;
     private readonly Counter<long> _deliveries;
     private readonly Histogram<double> _deliveryDuration;
     private readonly Counter<long> _jwksRefreshes;
@@ -31,6 +32,7 @@ internal sealed class LogoutEnricherMetrics
         _captures = meter.CreateCounter<long>("logoutenricher.captures", "{capture}", "Token responses read for capture, by client and outcome.");
         _logoutTokens = meter.CreateCounter<long>("logoutenricher.logout_tokens", "{token}", "Back-channel logout requests, by outcome and rejection reason.");
         _replayRejections = meter.CreateCounter<long>("logoutenricher.replay_rejections", "{token}", "Logout tokens refused because their jti was accepted before.");
+        _logouts = meter.CreateCounter<long>("logoutenricher.logouts", "{logout}", "Logouts through the pipeline, by source and outcome (one per session a fan-out page or reconciliation ends).");
         _deliveries = meter.CreateCounter<long>("logoutenricher.deliveries", "{delivery}", "Delivery attempts to applications, by client, format and outcome.");
         _deliveryDuration = meter.CreateHistogram("logoutenricher.delivery.duration", "s", "Duration of one delivery attempt.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8] });
@@ -49,6 +51,10 @@ internal sealed class LogoutEnricherMetrics
     /// <param name="outcome">delivered, delivery_failed, queued or unavailable.</param>
     public void LogoutCompleted(LogoutOutcome outcome) =>
         _logoutTokens.Add(1, new TagList { { "outcome", outcome.Name() }, { "reason", "none" } });
+
+    /// <param name="count">How many logouts the request made (a fan-out page makes one per session); at least one is counted.</param>
+    public void LogoutsProcessed(LogoutSource source, LogoutOutcome outcome, int count) =>
+        _logouts.Add(Math.Max(count, 1), new TagList { { "source", source.Name() }, { "outcome", outcome.Name() } });
 
     public void LogoutRejected(RejectionReason reason)
     {
