@@ -1,7 +1,7 @@
 namespace LogoutEnricher.Storage;
 
 /// <summary>
-/// What a backend implements for session mappings: the same operations as <see cref="ISessionStore"/>, but every sid
+/// What a backend implements for session mappings: the same operations as <see cref="ProtectedSessionStore"/>, but every sid
 /// and subject it receives is already a lookup hash (compared for equality and ordered, never read) and the values
 /// themselves arrive encrypted as a <see cref="ProtectedIdentity"/>. <see cref="ProtectedSessionStore"/> is the one
 /// place that hashes and encrypts; a backend never holds a provider sid or subject in clear.
@@ -9,28 +9,28 @@ namespace LogoutEnricher.Storage;
 public interface ISessionRecordStore
 {
     /// <summary>
-    /// As <see cref="ISessionStore.AddAsync"/>; <paramref name="identity"/> is stored with the mapping: its sid
+    /// As <see cref="ProtectedSessionStore.AddAsync"/>; <paramref name="identity"/> is stored with the mapping: its sid
     /// replaces the stored one, its subject replaces the stored one only when not null (as the subject hash does).
     /// </summary>
     Task AddAsync(SessionKey key, string? subject, ProtectedIdentity identity, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="ISessionStore.FindAsync"/>, with <see cref="SessionMapping.Protected"/> set.</summary>
+    /// <summary>As <see cref="ProtectedSessionStore.FindAsync"/>, with <see cref="SessionMapping.Protected"/> set.</summary>
     Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="ISessionStore.FindBySubjectAsync"/>, with <see cref="SessionMapping.Protected"/> set.</summary>
+    /// <summary>As <see cref="ProtectedSessionStore.FindBySubjectAsync"/>, with <see cref="SessionMapping.Protected"/> set.</summary>
     Task<IReadOnlyList<SessionMapping>> FindBySubjectAsync(string issuer, string clientId, string subject, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="ISessionStore.RemoveAsync"/>.</summary>
+    /// <summary>As <see cref="ProtectedSessionStore.RemoveAsync"/>.</summary>
     Task RemoveAsync(SessionKey key, IReadOnlyCollection<string> sessionHandles, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="ISessionStore.ListAsync"/>, with <see cref="CapturedSession.Protected"/> set.</summary>
+    /// <summary>As <see cref="ProtectedSessionStore.ListAsync"/>, with <see cref="CapturedSession.Protected"/> set.</summary>
     IAsyncEnumerable<CapturedSession> ListAsync(string issuer, string clientId, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="ISessionStore.ListByClientAsync"/>: ordered by the stored (hashed) sid, ordinal.</summary>
+    /// <summary>As <see cref="ProtectedSessionStore.ListByClientAsync"/>: ordered by the stored (hashed) sid, ordinal.</summary>
     Task<IReadOnlyList<SessionMapping>> ListByClientAsync(
         string issuer, string clientId, string? afterSid, DateTimeOffset capturedBefore, int maxCount, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="ISessionStore.PurgeExpiredAsync"/>.</summary>
+    /// <summary>As <see cref="ProtectedSessionStore.PurgeExpiredAsync"/>.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace LogoutEnricher.Storage;
 
 /// <summary>
-/// The <see cref="ISessionStore"/> every caller uses, over a backend's <see cref="ISessionRecordStore"/>: the one place
+/// The session store every caller uses, over a backend's <see cref="ISessionRecordStore"/>: the one place
 /// where a provider's sid and subject become keyed hashes (for lookups, ordering and indexes) and an encrypted copy
 /// (for minting tokens and the admin views), and back. Nothing a backend writes holds either value in clear.
 /// </summary>
@@ -13,7 +13,7 @@ namespace LogoutEnricher.Storage;
 /// key. One sid captured both before and after a rollover can therefore have two rows until the older expires:
 /// <see cref="FindAsync"/> and <see cref="FindBySubjectAsync"/> merge them, a fan-out page lists each.
 /// </remarks>
-public sealed partial class ProtectedSessionStore(ISessionRecordStore records, ISessionIdentityProtector protector) : ISessionStore
+public sealed partial class ProtectedSessionStore(ISessionRecordStore records, ISessionIdentityProtector protector)
 {
     /// <summary>The purpose (hash domain and encryption associated data) of a provider session id.</summary>
     public const string SidPurpose = "session-sid";
@@ -27,9 +27,15 @@ public sealed partial class ProtectedSessionStore(ISessionRecordStore records, I
     /// <summary>The lookup hashes of a subject: current key first.</summary>
     public IReadOnlyList<string> SubjectLookups(string subject) => protector.Lookups(SubjectPurpose, subject);
 
+    /// <summary>
+    /// Creates the mapping or adds to it. Application sessions already present (same <see cref="AppSession.Handle"/>)
+    /// are kept once (their capture time moves to now: see <see cref="ListByClientAsync"/>); the expiry only ever moves forward; a non-null subject replaces a null one.
+    /// Must be atomic: concurrent adds to one key lose nothing.
+    /// </summary>
     public Task AddAsync(SessionKey key, string? subject, IReadOnlyCollection<AppSession> sessions, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
         records.AddAsync(Hashed(key), subject is null ? null : SubjectLookups(subject)[0], Protect(key.Sid, subject), sessions, expiresAt, cancellationToken);
 
+    /// <summary>The unexpired mapping for <paramref name="key"/>, or null.</summary>
     public async Task<SessionMapping?> FindAsync(SessionKey key, CancellationToken cancellationToken = default)
     {
         SessionMapping? found = null;
@@ -46,6 +52,7 @@ public sealed partial class ProtectedSessionStore(ISessionRecordStore records, I
         return found;
     }
 
+    /// <summary>Every unexpired mapping of <paramref name="subject"/> for one client of one issuer.</summary>
     public async Task<IReadOnlyList<SessionMapping>> FindBySubjectAsync(string issuer, string clientId, string subject, CancellationToken cancellationToken = default)
     {
         var found = new List<SessionMapping>();
@@ -58,6 +65,10 @@ public sealed partial class ProtectedSessionStore(ISessionRecordStore records, I
         return found.Count < 2 ? found : [.. found.GroupBy(mapping => mapping.Key).Select(same => same.Aggregate(Merge))];
     }
 
+    /// <summary>
+    /// Removes the given application sessions from a mapping (the mapping goes once it has none left). Sessions
+    /// captured after the logout was resolved survive: only what was delivered is removed.
+    /// </summary>
     public async Task RemoveAsync(SessionKey key, IReadOnlyCollection<string> sessionHandles, CancellationToken cancellationToken = default)
     {
         foreach (var lookup in SidLookups(key.Sid))
@@ -84,6 +95,7 @@ public sealed partial class ProtectedSessionStore(ISessionRecordStore records, I
         string issuer, string clientId, string? afterSid, DateTimeOffset capturedBefore, int maxCount, CancellationToken cancellationToken = default) =>
         [.. (await records.ListByClientAsync(issuer, clientId, afterSid, capturedBefore, maxCount, cancellationToken)).Select(Reveal)];
 
+    /// <summary>Deletes mappings that expired before <paramref name="now"/>; returns how many went.</summary>
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         records.PurgeExpiredAsync(now, cancellationToken);
 

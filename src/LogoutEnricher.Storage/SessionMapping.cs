@@ -2,7 +2,7 @@ namespace LogoutEnricher.Storage;
 
 /// <summary>What the store knows about one client session: its subject, its application sessions and expiry.</summary>
 /// <remarks>
-/// Through <see cref="ISessionStore"/> the key's sid and the subject are the provider's own values; through
+/// Through <see cref="ProtectedSessionStore"/> the key's sid and the subject are the provider's own values; through
 /// <see cref="ISessionRecordStore"/> (what a backend keeps) they are lookup hashes and <see cref="Protected"/> holds
 /// them encrypted.
 /// </remarks>
@@ -16,7 +16,7 @@ public sealed record SessionMapping(
     public ProtectedIdentity? Protected { get; init; }
 
     /// <summary>
-    /// This mapping's keyset position for <see cref="ISessionStore.ListByClientAsync"/> (opaque: the stored lookup
+    /// This mapping's keyset position for <see cref="ProtectedSessionStore.ListByClientAsync"/> (opaque: the stored lookup
     /// hash of the sid, never the sid), or null when the store orders by the sid itself.
     /// </summary>
     public string? Cursor { get; init; }

@@ -136,7 +136,7 @@ public sealed class CaptureAndLogoutTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal([[The.AppSessionId], []], _env.App.Received.Select(r => r.AdapterSessionIds));
-        var store = _env.Services.GetRequiredService<ISessionStore>();
+        var store = _env.Services.GetRequiredService<ProtectedSessionStore>();
         Assert.Null(await store.FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid)));
     }
 
@@ -146,7 +146,7 @@ public sealed class CaptureAndLogoutTests : IAsyncLifetime
         using var response = await _env.ExchangeCodeAsync(The.UnconfiguredClientId, The.AppSessionId);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var store = _env.Services.GetRequiredService<ISessionStore>();
+        var store = _env.Services.GetRequiredService<ProtectedSessionStore>();
         Assert.Null(await store.FindAsync(new SessionKey(_env.Keycloak.Issuer, The.UnconfiguredClientId, The.Sid)));
         Assert.Empty(await store.FindBySubjectAsync(_env.Keycloak.Issuer, The.UnconfiguredClientId, The.Subject));
     }
@@ -156,7 +156,7 @@ public sealed class CaptureAndLogoutTests : IAsyncLifetime
     {
         await _env.LoginAsync(The.ClientId, The.AppSessionId);
 
-        var mapping = await _env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid));
+        var mapping = await _env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid));
 
         var session = Assert.Single(mapping!.AppSessions);
         Assert.DoesNotContain(The.AppSessionId, session.ProtectedId, StringComparison.Ordinal);

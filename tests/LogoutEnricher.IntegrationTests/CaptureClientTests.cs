@@ -71,7 +71,7 @@ public sealed class CaptureClientTests : IAsyncLifetime
         using var response = await SendAsync(new() { ["client_assertion"] = assertion });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var store = _env.Services.GetRequiredService<ISessionStore>();
+        var store = _env.Services.GetRequiredService<ProtectedSessionStore>();
         Assert.NotNull(await store.FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid)));
     }
 
@@ -103,7 +103,7 @@ public sealed class CaptureClientTests : IAsyncLifetime
 
     private async Task AssertNothingCapturedAsync(string reason)
     {
-        var store = _env.Services.GetRequiredService<ISessionStore>();
+        var store = _env.Services.GetRequiredService<ProtectedSessionStore>();
         Assert.Null(await store.FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid)));
         Assert.Null(await store.FindAsync(new SessionKey(_env.Keycloak.Issuer, The.OtherClientId, The.Sid)));
         Assert.Contains(_env.Logs.Events, e => e.Properties.TryGetValue("Reason", out var value) && value.ToString() == $"\"{reason}\"");

@@ -35,7 +35,7 @@ public sealed class CaptureScopeTests
         }));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var store = env.Services.GetRequiredService<ISessionStore>();
+        var store = env.Services.GetRequiredService<ProtectedSessionStore>();
         Assert.Null(await store.FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
         Assert.Null(await store.FindAsync(new SessionKey(OtherIssuer, The.ClientId, The.Sid)));
     }
@@ -47,7 +47,7 @@ public sealed class CaptureScopeTests
 
         await env.LoginAsync(The.ClientId, The.AppSessionId);
 
-        var store = env.Services.GetRequiredService<ISessionStore>();
+        var store = env.Services.GetRequiredService<ProtectedSessionStore>();
         Assert.NotNull(await store.FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
     }
 }

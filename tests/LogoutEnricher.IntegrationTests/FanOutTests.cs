@@ -94,7 +94,7 @@ public sealed class FanOutTests
         Assert.True(await jobs.TryCreateAsync(job));
         Assert.NotNull(await jobs.LeaseAsync("dead-replica", TimeSpan.FromSeconds(3)));
         // Note: the keyset is the sid's stored hash, so the first page is whatever two sids hash lowest.
-        var firstPage = await env.Services.GetRequiredService<ISessionStore>().ListByClientAsync(env.Keycloak.Issuer, The.ClientId, null, job.CapturedBefore, 2);
+        var firstPage = await env.Services.GetRequiredService<ProtectedSessionStore>().ListByClientAsync(env.Keycloak.Issuer, The.ClientId, null, job.CapturedBefore, 2);
         Assert.DoesNotContain(firstPage[^1].Key.Sid, firstPage[^1].Cursor!, StringComparison.Ordinal);
         Assert.True(await jobs.AdvanceAsync(job.Id, "dead-replica", firstPage[^1].Cursor!, 2, TimeSpan.FromSeconds(3)));
 

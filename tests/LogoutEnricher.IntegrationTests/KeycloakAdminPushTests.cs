@@ -35,7 +35,7 @@ public sealed class KeycloakAdminPushTests
         Assert.Equal(env.Keycloak.Issuer, bySid[The.Sid].Token.Issuer);
         Assert.Equal(2, env.App.Received.Count);
         Assert.Empty(env.OtherApp.Received);
-        var sessions = env.Services.GetRequiredService<ISessionStore>();
+        var sessions = env.Services.GetRequiredService<ProtectedSessionStore>();
         Assert.Null(await sessions.FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
         Assert.NotNull(await sessions.FindAsync(new SessionKey(env.Keycloak.Issuer, The.OtherClientId, The.Sid)));
         var job = Assert.Single(await env.Services.GetRequiredService<IFanOutJobStore>().ListAsync(10));
@@ -59,7 +59,7 @@ public sealed class KeycloakAdminPushTests
         Assert.True(received.Valid, received.Error);
         Assert.Equal(The.Sid, received.Token.GetClaim("sid").Value);
         Assert.Equal([The.AppSessionId], received.AdapterSessionIds);
-        Assert.NotNull(await env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.OtherSid)));
+        Assert.NotNull(await env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.OtherSid)));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class KeycloakAdminPushTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var received = Assert.Single(env.App.Received);
         Assert.Equal([The.AppSessionId, The.SecondAppSessionId], received.AdapterSessionIds.Order(StringComparer.Ordinal));
-        Assert.Null(await env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
+        Assert.Null(await env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class KeycloakAdminPushTests
         Assert.StartsWith(expectedReason + ":", body.RootElement.GetProperty("error_description").GetString(), StringComparison.Ordinal);
         Assert.Empty(await env.Services.GetRequiredService<IFanOutJobStore>().ListAsync(10));
         Assert.Empty(env.App.Received);
-        Assert.NotNull(await env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
+        Assert.NotNull(await env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class LogoutPipelineTests
     {
         await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
         await env.LoginAsync(The.ClientId, The.AppSessionId);
-        var store = env.Services.GetRequiredService<ISessionStore>();
+        var store = env.Services.GetRequiredService<ProtectedSessionStore>();
         var key = new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid);
         var mapping = await store.FindAsync(key);
         var client = env.Services.GetRequiredService<IssuerRegistry>().FindClient(env.Keycloak.Issuer, The.ClientId)!;
@@ -43,7 +43,7 @@ public sealed class LogoutPipelineTests
     {
         await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
         await env.LoginAsync(The.ClientId, The.AppSessionId);
-        var mapping = await env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid));
+        var mapping = await env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid));
         var client = env.Services.GetRequiredService<IssuerRegistry>().FindClient(env.Keycloak.Issuer, The.ClientId)!;
 
         await env.Services.GetRequiredService<LogoutPipeline>().ProcessAsync(

@@ -23,7 +23,7 @@ public sealed class QueuedDeliveryTests
         Assert.Equal([The.AppSessionId], received.AdapterSessionIds);
         Assert.Equal(The.Sid, received.Token.GetClaim("sid").Value);
         await WaitForEmptyOutboxAsync(env);
-        Assert.Null(await env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
+        Assert.Null(await env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
     }
 
     [Fact]

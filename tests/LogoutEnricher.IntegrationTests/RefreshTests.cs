@@ -65,7 +65,7 @@ public sealed class RefreshTests : IAsyncLifetime
     }
 
     private Task<SessionMapping?> FindAsync() =>
-        _env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid));
+        _env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid));
 
     /// <summary>Sends Keycloak's logout token for the session, issued at the sidecar's clock, and returns the ids delivered.</summary>
     private async Task<string[]> LogoutAsync()

@@ -186,7 +186,7 @@ public sealed class SilentLogoutTests
     }
 
     internal static Task<SessionMapping?> FindAsync(TestEnvironment env, string clientId, string sid) =>
-        env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, clientId, sid));
+        env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, clientId, sid));
 
     /// <summary>Waits until LogoutEnricher polled the events <paramref name="count"/> more times (it did look again).</summary>
     internal static Task WaitForPollsAsync(FakeKeycloakAdmin admin, int count)

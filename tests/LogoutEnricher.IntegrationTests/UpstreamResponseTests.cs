@@ -154,7 +154,7 @@ public sealed class UpstreamResponseTests : IAsyncLifetime
     }
 
     private Task<SessionMapping?> FindAsync() =>
-        _env.Services.GetRequiredService<ISessionStore>().FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid));
+        _env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(_env.Keycloak.Issuer, The.ClientId, The.Sid));
 
     private async Task AssertNotReadAsync()
     {

@@ -27,6 +27,23 @@ public sealed class StartupErrorTests
     }
 
     [Fact]
+    public async Task Startup_UnknownStorageProviderAndAMissingIssuer_ReportsBothAtOnce()
+    {
+        // A backend no one ships must not hide the other mistakes: the operator fixes everything in one round.
+        var result = await RunSidecarAsync(new()
+        {
+            ["LogoutEnricher__Storage__Provider"] = "Mongo",
+            ["LogoutEnricher__Issuers__demo__Issuer"] = "",
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("did not start: 2 configuration problems.", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("  LogoutEnricher:Storage:Provider\n", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("  LogoutEnricher:Issuers:demo:Issuer\n", result.StandardError, StringComparison.Ordinal);
+        AssertNoStackTrace(result);
+    }
+
+    [Fact]
     public async Task Startup_SeveralMistakes_PrintsEachKeyOnceInOneBlockAndExits1()
     {
         var result = await RunSidecarAsync(new()

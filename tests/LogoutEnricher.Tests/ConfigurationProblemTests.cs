@@ -49,11 +49,11 @@ public sealed class ConfigurationProblemTests
     public void From_UnknownEnumValue_ListsTheValidNames()
     {
         var exception = new InvalidOperationException(
-            "Failed to convert configuration value at 'LogoutEnricher:Storage:Provider' to type 'LogoutEnricher.Storage.StorageProvider'.");
+            "Failed to convert configuration value at 'LogoutEnricher:Delivery:Mode' to type 'LogoutEnricher.Delivery.DeliveryMode'.");
 
         var problem = Assert.Single(ConfigurationProblems.From(exception, Configuration)!);
 
-        Assert.Equal("one of Sqlite, Redis, PostgreSql", problem.Advice);
+        Assert.Equal("one of Queued, Synchronous", problem.Advice);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ internal static class AdminApi
 
     /// <summary>By (issuer, clientId, sid), or every mapping of (issuer, clientId, sub).</summary>
     private static async Task<IResult> FindMappingsAsync(
-        string issuer, string clientId, string? sid, string? sub, IssuerRegistry registry, ISessionStore sessions, SecretProtector protector, CancellationToken cancellationToken)
+        string issuer, string clientId, string? sid, string? sub, IssuerRegistry registry, ProtectedSessionStore sessions, SecretProtector protector, CancellationToken cancellationToken)
     {
         if (registry.FindClient(issuer, clientId) is null)
         {

@@ -11,7 +11,7 @@ namespace LogoutEnricher.Capture;
 /// <summary>Records (issuer, client, sid) → application session id from one successful token exchange.</summary>
 internal sealed partial class SessionCapturer(
     IssuerRegistry registry,
-    ISessionStore store,
+    ProtectedSessionStore store,
     SecretProtector protector,
     IOptions<CaptureOptions> options,
     TimeProvider timeProvider,

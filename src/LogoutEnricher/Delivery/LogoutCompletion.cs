@@ -6,7 +6,7 @@ namespace LogoutEnricher.Delivery;
 /// The one step that finishes a delivered logout, inline or from the outbox: the mappings it covered are forgotten
 /// (only the session handles it delivered, so ids captured meanwhile survive).
 /// </summary>
-internal sealed class LogoutCompletion(ISessionStore sessions)
+internal sealed class LogoutCompletion(ProtectedSessionStore sessions)
 {
     /// <exception cref="StorageUnavailableException">The store failed; the mappings expire by themselves.</exception>
     public async Task CompleteAsync(IEnumerable<MappingRemoval> removals, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
-using LogoutEnricher.Delivery.Formats;
 using System.Collections.Concurrent;
+using LogoutEnricher.Delivery.Formats;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;

@@ -15,7 +15,7 @@ namespace LogoutEnricher.FanOut;
 /// </summary>
 internal sealed partial class FanOutWorker(
     IFanOutJobStore jobs,
-    ISessionStore sessions,
+    ProtectedSessionStore sessions,
     IssuerRegistry registry,
     LogoutPipeline pipeline,
     FanOutSignal signal,

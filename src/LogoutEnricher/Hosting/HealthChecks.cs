@@ -1,4 +1,3 @@
-using LogoutEnricher.Health;
 using LogoutEnricher.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -8,7 +7,7 @@ namespace LogoutEnricher.Hosting;
 /// <summary>Readiness of the store, naming which one (backend and address, never a password).</summary>
 internal sealed class StorageHealthCheck(IStorageHealth storage, IServiceProvider services) : IHealthCheck
 {
-    private readonly string _store = StoreDescription.Of(services);
+    private readonly string _store = services.GetRequiredService<StorageBackends>().Describe(services);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,17 +1,20 @@
 using LogoutEnricher.BackChannelLogout;
 using LogoutEnricher.Capture;
 using LogoutEnricher.Delivery;
-using LogoutEnricher.FanOut;
-using LogoutEnricher.KeycloakAdminPush;
 using LogoutEnricher.Durability;
+using LogoutEnricher.FanOut;
 using LogoutEnricher.Health;
 using LogoutEnricher.KeycloakAdmin;
+using LogoutEnricher.KeycloakAdminPush;
 using LogoutEnricher.Logout;
 using LogoutEnricher.Providers;
 using LogoutEnricher.RealmKeySet;
 using LogoutEnricher.Security;
 using LogoutEnricher.Signing;
 using LogoutEnricher.Storage;
+using LogoutEnricher.Storage.PostgreSql;
+using LogoutEnricher.Storage.Redis;
+using LogoutEnricher.Storage.Sqlite;
 
 namespace LogoutEnricher.Hosting;
 
@@ -25,7 +28,7 @@ public static class LogoutEnricherServiceCollectionExtensions
     public static IServiceCollection AddLogoutEnricher(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddStorage(configuration);
+        services.AddStorage(configuration, new SqliteStorageBackend(), new RedisStorageBackend(), new PostgreSqlStorageBackend());
         services.AddSharedKeyRing();
         services.AddProviders(configuration);
         services.AddSigning(configuration);

@@ -10,7 +10,7 @@ namespace LogoutEnricher.KeycloakAdminPush;
 /// LogoutEnricher captured for it plus Keycloak's own <c>adapterSessionIds</c> (which name only the last id per
 /// client session, but may name one LogoutEnricher never captured: a mapping that expired, or a capture skipped).
 /// </summary>
-internal sealed class SessionActionHandler(ISessionStore sessions, LogoutPipeline pipeline, SecretProtector protector, TimeProvider timeProvider)
+internal sealed class SessionActionHandler(ProtectedSessionStore sessions, LogoutPipeline pipeline, SecretProtector protector, TimeProvider timeProvider)
 {
     /// <summary>How long an action id is remembered: well past its 30 s <c>expiration</c>.</summary>
     private static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);

@@ -15,7 +15,7 @@ namespace LogoutEnricher.Logout;
 /// count. Nothing else writes to the outbox or the replay store.
 /// </summary>
 internal sealed partial class LogoutPipeline(
-    ISessionStore sessions,
+    ProtectedSessionStore sessions,
     IReplayCache replayCache,
     LogoutPlanner planner,
     LogoutEnqueuer enqueuer,

@@ -13,7 +13,7 @@ namespace LogoutEnricher.Reconciliation;
 /// </summary>
 internal sealed partial class ExpiryEventPoller(
     IssuerRegistry registry,
-    ISessionStore sessions,
+    ProtectedSessionStore sessions,
     IReconciliationStore store,
     SessionEnder ender,
     IOptions<ReconciliationOptions> options,

@@ -11,8 +11,8 @@ internal static class EncryptionKeySource
 {
     public const string GeneratedFileName = "encryption.key";
 
-    /// <param name="sqlitePath">The SQLite database file when that backend is in use, else null.</param>
-    public static byte[] Load(StorageOptions storage, string? sqlitePath, string contentRoot)
+    /// <param name="generatedKeyDirectory">Where the backend in use lets a generated key live (an embedded database's directory), else null.</param>
+    public static byte[] Load(StorageOptions storage, string? generatedKeyDirectory, string contentRoot)
     {
         if (!string.IsNullOrEmpty(storage.EncryptionKey))
         {
@@ -24,14 +24,12 @@ internal static class EncryptionKeySource
             return ReadKeyFile(Path.GetFullPath(storage.EncryptionKeyFile, contentRoot));
         }
 
-        if (sqlitePath is null)
+        if (generatedKeyDirectory is not { } directory)
         {
             // The validator asks a shared backend for a key; this only guards a host composed without it.
             throw new InvalidOperationException($"{StorageOptions.SectionName}:EncryptionKey is not set: only the embedded SQLite store may generate one.");
         }
 
-        // Relative to the content root, like the database file itself.
-        var directory = Path.GetDirectoryName(Path.GetFullPath(sqlitePath, contentRoot))!;
         var path = Path.Combine(directory, GeneratedFileName);
         if (File.Exists(path))
         {

@@ -1,17 +1,5 @@
 namespace LogoutEnricher.Storage;
 
-public enum StorageProvider
-{
-    /// <summary>An embedded database file: one machine, one replica.</summary>
-    Sqlite,
-
-    /// <summary>A shared Redis server: several replicas.</summary>
-    Redis,
-
-    /// <summary>A shared PostgreSQL database: several replicas.</summary>
-    PostgreSql,
-}
-
 /// <summary>
 /// Where mappings, the replay cache, the outbox and signing keys live, and how they are encrypted at rest (section
 /// <c>LogoutEnricher:Storage</c>). Each backend binds its own subsection (<c>Storage:Sqlite</c>, <c>Storage:Redis</c>,
@@ -21,8 +9,11 @@ public sealed class StorageOptions
 {
     public const string SectionName = "LogoutEnricher:Storage";
 
-    /// <summary>Default: <see cref="StorageProvider.Sqlite"/>.</summary>
-    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+    /// <summary>
+    /// The backend, by name (case-insensitive): <c>Sqlite</c> (an embedded database file: one machine, one replica),
+    /// <c>Redis</c> or <c>PostgreSql</c> (a shared server: several replicas). Default: <c>Sqlite</c>.
+    /// </summary>
+    public string Provider { get; set; } = "Sqlite";
 
     /// <summary>Base64 of 32 random bytes that encrypt application session ids and keys at rest. Default: none.</summary>
     public string? EncryptionKey { get; set; }

@@ -1,7 +1,4 @@
 using LogoutEnricher.Shared;
-using LogoutEnricher.Storage.PostgreSql;
-using LogoutEnricher.Storage.Redis;
-using LogoutEnricher.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Storage;
@@ -10,7 +7,7 @@ namespace LogoutEnricher.Storage;
 /// Checks <c>LogoutEnricher:Storage</c> at startup, together with the chosen backend's own section: the backend
 /// project owns those rules (its <c>IValidateOptions</c>), this validator only reports them in the same startup error.
 /// </summary>
-internal sealed class StorageOptionsValidator(IServiceProvider services) : IValidateOptions<StorageOptions>
+internal sealed class StorageOptionsValidator(StorageBackends backends, IServiceProvider services) : IValidateOptions<StorageOptions>
 {
     private const string Root = StorageOptions.SectionName;
 
@@ -23,22 +20,22 @@ internal sealed class StorageOptionsValidator(IServiceProvider services) : IVali
             failures.Add($"{Root}:EncryptionKey is not the base64 of 32 bytes: generate one with 'openssl rand -base64 32'.");
         }
 
-        // Note: a generated key lives beside the SQLite file of one machine; replicas sharing a store must share the
-        // key too, or each would fail to decrypt what the others wrote.
-        if (options.Provider != StorageProvider.Sqlite && string.IsNullOrEmpty(options.EncryptionKey) && string.IsNullOrEmpty(options.EncryptionKeyFile))
+        if (backends.Selected is not { } backend)
         {
-            failures.Add($"{Root}:Provider is {options.Provider} but neither {Root}:EncryptionKey nor {Root}:EncryptionKeyFile is set: every replica needs the same key; generate one with 'openssl rand -base64 32'.");
+            failures.Add($"{Root}:Provider is '{backends.Provider}', which is not a storage backend: use one of {string.Join(", ", backends.All.Select(b => b.Name))}.");
+            return OptionsRules.ToResult(failures);
+        }
+
+        // Note: a generated key lives beside the files of one machine; replicas sharing a store must share the key
+        // too, or each would fail to decrypt what the others wrote.
+        if (backend.IsShared && string.IsNullOrEmpty(options.EncryptionKey) && string.IsNullOrEmpty(options.EncryptionKeyFile))
+        {
+            failures.Add($"{Root}:Provider is {backend.Name} but neither {Root}:EncryptionKey nor {Root}:EncryptionKeyFile is set: every replica needs the same key; generate one with 'openssl rand -base64 32'.");
         }
 
         try
         {
-            // Resolving the backend's options runs its validator.
-            _ = options.Provider switch
-            {
-                StorageProvider.Redis => (object?)services.GetService<IOptions<RedisStorageOptions>>()?.Value,
-                StorageProvider.PostgreSql => services.GetService<IOptions<PostgreSqlStorageOptions>>()?.Value,
-                _ => services.GetService<IOptions<SqliteStorageOptions>>()?.Value,
-            };
+            backend.Validate(services);
         }
         catch (OptionsValidationException exception)
         {

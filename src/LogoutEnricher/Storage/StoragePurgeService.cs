@@ -5,7 +5,7 @@ namespace LogoutEnricher.Storage;
 
 /// <summary>Deletes expired mappings and replay entries every <c>Storage:PurgeInterval</c>.</summary>
 internal sealed partial class StoragePurgeService(
-    ISessionStore sessions,
+    ProtectedSessionStore sessions,
     IReplayCache replayCache,
     IOptions<StorageOptions> options,
     TimeProvider timeProvider,

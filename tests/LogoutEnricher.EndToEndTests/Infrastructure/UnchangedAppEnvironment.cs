@@ -55,7 +55,7 @@ internal sealed class UnchangedAppEnvironment : IAsyncDisposable
     /// <summary>The client's back-channel logout URL as configured in Keycloak.</summary>
     public Uri BackChannelLogoutUrl => new(SidecarUrl, $"backchannel-logout/{KeycloakConnectApp.ClientId}");
 
-    public ISessionStore Sessions => _sidecar.Services.GetRequiredService<ISessionStore>();
+    public ProtectedSessionStore Sessions => _sidecar.Services.GetRequiredService<ProtectedSessionStore>();
 
     /// <summary>Starts everything, or skips (fails in CI) when node, the adapter's packages or nginx are missing.</summary>
     public static async Task<UnchangedAppEnvironment> StartAsync(DeploymentShape shape)

@@ -7,16 +7,15 @@ namespace LogoutEnricher.Diagnostics;
 /// events share an id or an event is missing from this table.
 /// </summary>
 /// <remarks>
-/// Note: the storage backends log too, so this file is compiled into each product assembly that logs (a linked source
-/// file, <c>internal</c> in each): one table, no public type, no reference from a backend to the host.
-/// Reserved ranges:
+/// Note: it lives in the storage abstractions because every product assembly references them: the host and each
+/// storage backend log from one table, and no backend references the host. Reserved ranges:
 /// 1000-1999 Capture; 2000-2999 logout pipeline; 3000-3999 Delivery and outbox; 4000-4999 Signing;
 /// 5000-5999 Storage (5000-5099 host side, 5100-5199 SQLite, 5200-5299 Redis, 5300-5399 PostgreSQL,
 /// 5400-5499 durability checks); 6000-6999 Providers (issuer keys); 7000-7999 Admin URL pushes and fan-out;
 /// 8000-8999 Keycloak Admin API reconciliation and doctor; 9000-9099 Audit; 10000-10999 hosting, health, startup and
 /// console; 11000-11999 hardening.
 /// </remarks>
-internal static class EventIds
+public static class EventIds
 {
     // Retired, never to be reused: 1102 CaptureFailed, 3005 OutboxStoreFailed, 4101 SigningKeysRefreshFailed and
     // 5002 StoragePurgeFailed, all store failures now logged once by StoreFailures as 5003 StoreOperationFailed.
