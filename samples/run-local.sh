@@ -14,6 +14,8 @@
 #   --configuration NAME    Debug (default) or Release
 # Ports (environment): LOCAL_PROVIDER_PORT (5090), LOCAL_SIDECAR_PORT (5080), LOCAL_APP1_PORT (5001),
 # LOCAL_APP2_PORT (5002).
+# Requirements: .NET SDK 10, Node.js 20 or later with npm, curl. On Node.js 20 the provider logs "Unsupported
+# runtime. Use Node.js v22.x LTS" (its authors support Node.js 22 and later); the demo and CI run on Node.js 20.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +25,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
     --configuration|-c) configuration=${2:?--configuration needs a value}; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    # The help is the comment block at the top of this file, up to its first line of code.
+    -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
     *) echo "run-local.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift

@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 namespace LogoutEnricher.EndToEndTests;
 
 /// <summary>
-/// README's "Try it in two minutes", done as a person does it: <c>samples/run-local.sh</c>, then a real (headless)
+/// The README's "Try it in two minutes", done as a person does it: <c>samples/run-local.sh</c>, then a real (headless)
 /// Chromium logs in to both demo applications, logs out in one and sees the other one's session end.
 /// </summary>
 public sealed class LocalDemoTests

@@ -8,7 +8,7 @@ namespace LogoutEnricher.IntegrationTests;
 
 /// <summary>
 /// The configuration doctor against realm exports: each finding is reported for the export that has it (for that
-/// client only) and not for the one set up as the README says; findings never block startup or readiness.
+/// client only) and not for the one set up as docs/keycloak-setup.md says; findings never block startup or readiness.
 /// </summary>
 public sealed class DoctorTests
 {

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using Serilog.Events;
@@ -29,9 +31,69 @@ public sealed class FirstRunTests
         Assert.Contains("<code id=\"version\">", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/.well-known/jwks.json\"", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/metrics\"", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/README.md\"", html, StringComparison.Ordinal);
+        Assert.Contains("<code>docs/configuration.md</code>", html, StringComparison.Ordinal);
         Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
-        Assert.Contains("# LogoutEnricher", await env.Client.GetStringAsync("/README.md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Home_AdminApiOff_SaysWhichSettingsTurnItAndTheConsoleOn()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings => settings["LogoutEnricher:Admin:Enabled"] = "false");
+
+        var html = await env.Client.GetStringAsync("/");
+        using var json = JsonDocument.Parse(await GetJsonAsync(env.Client, "/"));
+        var admin = json.RootElement.GetProperty("admin");
+
+        Assert.Contains("<section id=\"admin-off\">", html, StringComparison.Ordinal);
+        Assert.Contains("LogoutEnricher:Admin:Enabled=true", html, StringComparison.Ordinal);
+        Assert.Contains("LogoutEnricher:Admin:ApiKeyHashes:0", html, StringComparison.Ordinal);
+        Assert.Contains("/admin/console", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/admin/console\"", html, StringComparison.Ordinal);
+        Assert.False(admin.GetProperty("apiEnabled").GetBoolean());
+        Assert.False(admin.GetProperty("consoleEnabled").GetBoolean());
+        Assert.Contains("LogoutEnricher:Admin:Enabled=true", admin.GetProperty("turnOn").GetString(), StringComparison.Ordinal);
+        Assert.Contains("docs/configuration.md", json.RootElement.GetProperty("documentation").EnumerateArray().Select(page => page.GetString()));
+    }
+
+    [Fact]
+    public async Task Home_AdminApiOnConsoleOff_SaysWhichSettingTurnsTheConsoleOn()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings =>
+        {
+            settings["LogoutEnricher:Admin:Enabled"] = "true";
+            settings["LogoutEnricher:Admin:ApiKeyHashes:0"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("home-page-test-key")));
+            settings["LogoutEnricher:Console:Enabled"] = "false";
+        });
+
+        var html = await env.Client.GetStringAsync("/");
+
+        Assert.Contains("LogoutEnricher:Console:Enabled is false", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/admin/console\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Home_AdminApiAndConsoleOn_LinksTheConsoleAndGivesNoTurnOnAdvice()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings =>
+        {
+            settings["LogoutEnricher:Admin:Enabled"] = "true";
+            settings["LogoutEnricher:Admin:ApiKeyHashes:0"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("home-page-test-key")));
+        });
+
+        var html = await env.Client.GetStringAsync("/");
+        using var readme = await env.Client.GetAsync("/README.md");
+
+        Assert.Contains("href=\"/admin/console\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"admin-off\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, readme.StatusCode);
+    }
+
+    private static async Task<string> GetJsonAsync(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await client.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
     }
 
     [Fact]

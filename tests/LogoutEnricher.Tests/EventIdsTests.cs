@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace LogoutEnricher.Tests;
 
 /// <summary>
-/// Operators alert on event ids (README "Log events"), so one id must mean one event across every product assembly,
+/// Operators alert on event ids (docs/operations.md "Log events"), so one id must mean one event across every product assembly,
 /// the storage backends included, and every event must come from the one <c>EventIds</c> table.
 /// </summary>
 public sealed class EventIdsTests

@@ -3,8 +3,8 @@ namespace LogoutEnricher.Diagnostics;
 /// <summary>
 /// Every log event id LogoutEnricher writes, in one table (YARP's <c>Utilities/EventIds.cs</c> style). Operators alert
 /// on these numbers, so an id never changes meaning and never moves once released; a new event takes the next free
-/// number in its feature's range. The README's "Log events" table lists them; <c>EventIdsTests</c> fails when two
-/// events share an id or an event is missing from this table.
+/// number in its feature's range. The "Log events" table of docs/operations.md lists them (<c>OperationsDocumentTests</c>
+/// checks it); <c>EventIdsTests</c> fails when two events share an id or an event is missing from this table.
 /// </summary>
 /// <remarks>
 /// Note: it lives in the storage abstractions because every product assembly references them: the host and each

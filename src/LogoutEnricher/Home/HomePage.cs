@@ -1,9 +1,9 @@
 using System.Reflection;
-using System.Text;
 using LogoutEnricher.Admin;
 using LogoutEnricher.Health;
 using LogoutEnricher.Capture;
 using LogoutEnricher.Hosting;
+using LogoutEnricher.OperatorConsole;
 using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -13,13 +13,11 @@ namespace LogoutEnricher.Home;
 
 /// <summary>
 /// <c>GET /</c>: what this is, its version, whether it is ready and why not, and where to go next (JWKS, metrics,
-/// console, README). HTML for a browser, JSON for <c>Accept: application/json</c>. Not mapped in front-door mode,
+/// console, the documentation; how to turn the admin API and console on while they are off). HTML for a browser, JSON for <c>Accept: application/json</c>. Not mapped in front-door mode,
 /// where <c>/</c> belongs to the provider behind.
 /// </summary>
 internal static class HomePage
 {
-    public const string ReadmePath = "/README.md";
-
     public static readonly string Version =
         typeof(HomePage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
@@ -30,25 +28,18 @@ internal static class HomePage
             endpoints.MapGet("/", RenderAsync).ExcludeFromDescription();
         }
 
-        endpoints.MapGet(ReadmePath, () => Readme.Value is { } text
-            ? Results.Text(text, "text/markdown; charset=utf-8")
-            : Results.NotFound()).ExcludeFromDescription();
         return endpoints;
     }
 
-    private static readonly Lazy<string?> Readme = new(() =>
-    {
-        using var stream = typeof(HomePage).Assembly.GetManifestResourceStream("README.md");
-        return stream is null ? null : new StreamReader(stream, Encoding.UTF8).ReadToEnd();
-    });
-
     private static async Task<IResult> RenderAsync(
         HttpContext context, HealthCheckService health, ReadinessTransitions transitions,
-        IOptions<AdminOptions> admin, IOptions<TelemetryOptions> telemetry, CancellationToken cancellationToken)
+        IOptions<AdminOptions> admin, IOptions<OperatorConsoleOptions> console, IOptions<TelemetryOptions> telemetry,
+        CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(check => check.Tags.Contains(HealthEndpoints.ReadyTag), cancellationToken);
         transitions.Observe(report);
-        var links = Links(admin.Value, telemetry.Value);
+        var links = Links(admin.Value, console.Value, telemetry.Value);
+        var turnOnAdmin = HomeGuide.TurnOnAdmin(admin.Value, console.Value);
         if (WantsJson(context.Request))
         {
             return Results.Json(new
@@ -58,17 +49,19 @@ internal static class HomePage
                 version = Version,
                 readiness = ReadinessReport.ToJson(report),
                 links = links.ToDictionary(l => l.Key, l => l.Href),
+                admin = new { apiEnabled = admin.Value.Enabled, consoleEnabled = HomeGuide.ConsoleOn(admin.Value, console.Value), turnOn = turnOnAdmin },
+                documentation = HomeGuide.Documentation.Select(d => d.Page),
             });
         }
 
-        return HtmlPage.Result(HomePageHtml.Render(report, links));
+        return HtmlPage.Result(HomePageHtml.Render(report, links, turnOnAdmin));
     }
 
     internal const string Description =
         "A sidecar for Keycloak and other OpenID providers: it records which application sessions belong to each SSO " +
         "session and turns each OIDC back-channel logout into one that names them (adapterSessionIds).";
 
-    private static List<HomeLink> Links(AdminOptions admin, TelemetryOptions telemetry)
+    private static List<HomeLink> Links(AdminOptions admin, OperatorConsoleOptions console, TelemetryOptions telemetry)
     {
         var links = new List<HomeLink>
         {
@@ -80,12 +73,11 @@ internal static class HomePage
             links.Add(new("metrics", telemetry.PrometheusPath, "Prometheus metrics"));
         }
 
-        if (admin.Enabled)
+        if (HomeGuide.ConsoleOn(admin, console))
         {
-            links.Add(new("console", admin.PathPrefix.TrimEnd('/') + "/console", "Operator console (sign-in required)"));
+            links.Add(new("console", HomeGuide.ConsolePath(admin), "Operator console (sign-in required)"));
         }
 
-        links.Add(new("readme", ReadmePath, "README: configuration, pointing Keycloak at it, operations"));
         return links;
     }
 

@@ -6,7 +6,7 @@ namespace LogoutEnricher.Home;
 
 internal static class HomePageHtml
 {
-    public static string Render(HealthReport report, IReadOnlyList<HomeLink> links)
+    public static string Render(HealthReport report, IReadOnlyList<HomeLink> links, string? turnOnAdmin)
     {
         var body = new StringBuilder();
         body.Append("<section><p>").Append(Encode(HomePage.Description)).Append("</p><p class=\"muted\">Version <code id=\"version\">")
@@ -26,6 +26,18 @@ internal static class HomePageHtml
         {
             body.Append("<li><a href=\"").Append(Encode(link.Href)).Append("\">").Append(Encode(link.Href)).Append("</a> ")
                 .Append(Encode(link.Text)).Append("</li>");
+        }
+
+        body.Append("</ul></section>");
+        if (turnOnAdmin is not null)
+        {
+            body.Append("<section id=\"admin-off\"><h2>Admin API and operator console</h2><p>").Append(Encode(turnOnAdmin)).Append("</p></section>");
+        }
+
+        body.Append("<section id=\"documentation\"><h2>Documentation</h2><p class=\"muted\">In the repository (not served by this replica):</p><ul>");
+        foreach (var (page, text) in HomeGuide.Documentation)
+        {
+            body.Append("<li><code>").Append(Encode(page)).Append("</code> ").Append(Encode(text)).Append("</li>");
         }
 
         body.Append("</ul></section>");

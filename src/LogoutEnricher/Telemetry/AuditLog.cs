@@ -6,7 +6,7 @@ namespace LogoutEnricher.Telemetry;
 /// <summary>
 /// The audit trail: one event per capture and one per logout, under the logger category <c>LogoutEnricher.Audit</c>
 /// so operators can route them apart (e.g. a Serilog sub-logger filtered on SourceContext). Event ids and property
-/// names are a contract, listed in the README's Operations section; never rename them. Ids are hashed, never raw:
+/// names are a contract, listed in docs/operations.md; never rename them. Ids are hashed, never raw:
 /// the events answer "did user X's logout reach app Y" by matching <c>SidHash</c> (see <c>SidHash</c>) or
 /// <c>Subject</c>, without holding a credential.
 /// </summary>

@@ -10,7 +10,7 @@ namespace LogoutEnricher.Telemetry;
 /// <summary>
 /// Every instrument of the meter <c>LogoutEnricher</c>. Label values are bounded: outcomes and reasons are fixed
 /// names, clients and issuers come from configuration, never from requests. The names as Prometheus shows them are
-/// listed in the README's Operations section.
+/// listed in docs/operations.md.
 /// </summary>
 internal sealed class LogoutEnricherMetrics
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LogoutEnricher.EndToEndTests.Infrastructure;
 
-/// <summary>Where LogoutEnricher stands relative to Keycloak (README "Deployment shapes").</summary>
+/// <summary>Where LogoutEnricher stands relative to Keycloak (docs/deployment.md "Deployment shapes").</summary>
 internal enum DeploymentShape
 {
     /// <summary>(a) LogoutEnricher is Keycloak's only ingress and forwards every other path.</summary>
