@@ -4,8 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using LogoutEnricher.Benchmarks.Reconciliation;
 using LogoutEnricher.Hosting;
-using LogoutEnricher.KeycloakAdmin;
-using LogoutEnricher.Reconciliation;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.SilentLogouts.KeycloakApi;
+using LogoutEnricher.SilentLogouts.Reconciliation;
 using LogoutEnricher.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using LogoutEnricher.Benchmarks.Fixture;
-using LogoutEnricher.Capture;
+using LogoutEnricher.Protocol.Capture;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using LogoutEnricher.BackChannelLogout;
 using LogoutEnricher.Benchmarks.Fixture;
+using LogoutEnricher.Protocol.BackChannelLogout;
 using Microsoft.AspNetCore.Http;
 
 namespace LogoutEnricher.Benchmarks;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using LogoutEnricher.Security;
+using LogoutEnricher.Hosting.Security;
 
 namespace LogoutEnricher.Benchmarks;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using LogoutEnricher.Security;
+using LogoutEnricher.Hosting.Security;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Storage;
 using LogoutEnricher.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

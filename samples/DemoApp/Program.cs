@@ -1,4 +1,4 @@
-using LogoutEnricher.Startup;
+using LogoutEnricher.Hosting.Startup;
 
 namespace DemoApp;
 

@@ -1,6 +1,6 @@
-using LogoutEnricher.Admin;
 using LogoutEnricher.Hosting;
-using LogoutEnricher.Startup;
+using LogoutEnricher.Hosting.Startup;
+using LogoutEnricher.Operations.AdminApi;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LogoutEnricher.EndToEndTests.Infrastructure;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;

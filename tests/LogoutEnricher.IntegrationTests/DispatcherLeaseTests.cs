@@ -1,4 +1,5 @@
 using System.Net;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -29,8 +29,8 @@ public sealed class DoctorTests
     [Fact]
     public async Task Doctor_RealmExportAsTheReadmeSays_ReportsNothingAndReadinessIsUp()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
 
         var findings = await FindingsAsync(env);
 
@@ -43,10 +43,10 @@ public sealed class DoctorTests
     public async Task Doctor_RealmExportWithABrokenSetting_ReportsThatFindingForThatClientOnly(string broken, string finding)
     {
         await using var admin = await FakeKeycloakAdmin.StartAsync();
-        var export = SilentLogouts.GoodRealmExport();
+        var export = SilentLogoutHarness.GoodRealmExport();
         var client = Break(export, broken);
         admin.Import(export);
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
 
         var findings = await FindingsAsync(env);
 
@@ -63,14 +63,14 @@ public sealed class DoctorTests
     /// <summary>Breaks one setting of the export; returns the client the finding is about (* for the realm).</summary>
     private static string Break(JsonObject export, string broken)
     {
-        var one = SilentLogouts.ClientOf(export, The.ClientId);
+        var one = SilentLogoutHarness.ClientOf(export, The.ClientId);
         var attributes = one["attributes"]!.AsObject();
         switch (broken)
         {
             case "frontchannel-on": one["frontchannelLogout"] = true; break;
             case "backchannel-url-elsewhere": attributes["backchannel.logout.url"] = "http://app-one.test/logout"; break;
             case "backchannel-url-missing": attributes.Remove("backchannel.logout.url"); break;
-            case "backchannel-url-of-other-client": attributes["backchannel.logout.url"] = $"{SilentLogouts.PublicBaseUrl}/backchannel-logout/{The.OtherClientId}"; break;
+            case "backchannel-url-of-other-client": attributes["backchannel.logout.url"] = $"{SilentLogoutHarness.PublicBaseUrl}/backchannel-logout/{The.OtherClientId}"; break;
             case "session-not-required": attributes["backchannel.logout.session.required"] = "false"; break;
             case "no-admin-url": one.Remove("adminUrl"); break;
             case "admin-url-elsewhere": one["adminUrl"] = "http://app-one.test"; break;
@@ -95,7 +95,7 @@ public sealed class DoctorTests
         await WaitUntilAsync(() =>
         {
             using var probe = new HttpRequestMessage(HttpMethod.Get, "/admin/config-findings");
-            probe.Headers.Add("X-Api-Key", SilentLogouts.AdminApiKey);
+            probe.Headers.Add("X-Api-Key", SilentLogoutHarness.AdminApiKey);
             using var response = env.Client.Send(probe);
             body = response.Content.ReadFromJsonAsync<JsonElement>().GetAwaiter().GetResult();
             return response.IsSuccessStatusCode && body.GetProperty("checkedAt").ValueKind != JsonValueKind.Null;

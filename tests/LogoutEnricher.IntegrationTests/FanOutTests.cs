@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using LogoutEnricher.Delivery.Signing;
 using LogoutEnricher.IntegrationTests.Infrastructure;
-using LogoutEnricher.Signing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

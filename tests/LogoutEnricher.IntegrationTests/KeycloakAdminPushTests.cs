@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Logout;
-using LogoutEnricher.Providers;
+using LogoutEnricher.Protocol.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -93,7 +93,7 @@ public sealed partial class OperationsTests
         Assert.True(audit.Length == 3, "audit events: " + string.Join(" | ", audit.Select(e => e.RenderMessage())));
         var capture = Assert.Single(audit, e => EventId(e) == 9001);
         var logout = Assert.Single(audit, e => EventId(e) == 9002);
-        var sidHash = Security.SidHash.Of(The.Sid);
+        var sidHash = Hosting.Security.SidHash.Of(The.Sid);
         Assert.Equal(sidHash, Scalar(capture, "SidHash"));
         Assert.Equal(The.ClientId, Scalar(capture, "ClientId"));
         Assert.Equal(env.Keycloak.Issuer, Scalar(capture, "Issuer"));

@@ -61,12 +61,12 @@ public sealed class OperatorConsoleSectionsTests
     public async Task ConfigurationFindings_ClientWithFrontChannelLogoutOn_ShowsTheSettingWhatBreaksAndHowToFix()
     {
         await using var admin = await FakeKeycloakAdmin.StartAsync();
-        var export = SilentLogouts.GoodRealmExport();
-        SilentLogouts.ClientOf(export, The.ClientId)["frontchannelLogout"] = true;
+        var export = SilentLogoutHarness.GoodRealmExport();
+        SilentLogoutHarness.ClientOf(export, The.ClientId)["frontchannelLogout"] = true;
         admin.Import(export);
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
         using var browser = new ConsoleBrowser(env.Client.BaseAddress!);
-        await browser.SignInWithApiKeyAsync(SilentLogouts.AdminApiKey);
+        await browser.SignInWithApiKeyAsync(SilentLogoutHarness.AdminApiKey);
 
         var page = await browser.EventuallyAsync(p => ConsoleBrowser.Rows(p, "config-finding").Count > 0);
 
@@ -83,10 +83,10 @@ public sealed class OperatorConsoleSectionsTests
     [Fact]
     public async Task ConfigurationFindings_EverySettingRight_SaysNothingWasFound()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
         using var browser = new ConsoleBrowser(env.Client.BaseAddress!);
-        await browser.SignInWithApiKeyAsync(SilentLogouts.AdminApiKey);
+        await browser.SignInWithApiKeyAsync(SilentLogoutHarness.AdminApiKey);
 
         var page = await browser.EventuallyAsync(p => !p.Contains("id=\"findings-not-checked\"", StringComparison.Ordinal));
 

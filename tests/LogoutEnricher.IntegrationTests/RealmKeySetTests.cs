@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LogoutEnricher.IntegrationTests.Infrastructure;
-using LogoutEnricher.Providers;
+using LogoutEnricher.Protocol.Providers;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
 

@@ -2,8 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LogoutEnricher.Hosting.Security;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
-using LogoutEnricher.Security;
 using LogoutEnricher.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,9 +63,9 @@ public sealed class SessionIdentityAtRestTests
     [Fact]
     public async Task Reconciliation_AfterEncryptionKeyRollover_EndsNoListedSessionAndStillEndsTheOneGone()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
         Dictionary<string, string?> settings = null!;
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin, s => (settings = s)["LogoutEnricher:Storage:EncryptionKey"] = KeyA));
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin, s => (settings = s)["LogoutEnricher:Storage:EncryptionKey"] = KeyA));
         await SilentLogoutTests.LoginAliceTwiceAndBobOnceAsync(env, admin);
 
         settings["LogoutEnricher:Storage:EncryptionKey"] = KeyB;
@@ -84,15 +85,15 @@ public sealed class SessionIdentityAtRestTests
         Assert.Equal("terminated", received.Token.GetClaim("logout_reason").Value);
         Assert.Equal((The.Sid, The.Subject), (received.Token.GetClaim("sid").Value, received.Token.Subject));
         Assert.Equal([The.AppSessionId], received.AdapterSessionIds);
-        Assert.NotNull(await SilentLogoutTests.FindAsync(env, The.ClientId, SilentLogouts.ThirdSid));
+        Assert.NotNull(await SilentLogoutTests.FindAsync(env, The.ClientId, SilentLogoutHarness.ThirdSid));
     }
 
     [Fact]
     public async Task Reconciliation_RowWrittenInClearByAReplicaOfThePreviousVersion_IsComparedByItsSidAndNotEnded()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
-        admin.AddSession(The.Sid, SilentLogouts.Alice, The.ClientId);
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
+        admin.AddSession(The.Sid, SilentLogoutHarness.Alice, The.ClientId);
         await env.LoginAsync(The.ClientId, The.AppSessionId);
 
         await StoreInClearAsync(env);

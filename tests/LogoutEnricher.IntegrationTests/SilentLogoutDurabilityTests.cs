@@ -1,3 +1,4 @@
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,14 +16,14 @@ public sealed class SilentLogoutDurabilityTests
     public async Task TwoReplicas_ExpiriesAndADisabledUser_EachLogoutDeliveredExactlyOnce(string provider)
     {
         await using var backend = SharedBackend.Of(provider);
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin, backend.Configure));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin, backend.Configure));
         await using var replicaB = env.StartReplica(out _);
         await LoginAliceTwiceAndBobOnceAsync(env, admin);
 
         admin.ExpireSession(The.Sid);
-        admin.ExpireSession(SilentLogouts.ThirdSid);
-        admin.DisableUser(SilentLogouts.Alice);
+        admin.ExpireSession(SilentLogoutHarness.ThirdSid);
+        admin.DisableUser(SilentLogoutHarness.Alice);
         await env.App.WaitForAsync(2, Patience);
         await env.OtherApp.WaitForAsync(1, Patience);
         // Several more turns of both replicas: a second delivery would show up here.
@@ -38,14 +39,14 @@ public sealed class SilentLogoutDurabilityTests
     [Fact]
     public async Task ExpiryEvent_StoredWhileLogoutEnricherWasDown_IsHandledAfterRestartFromTheStoredCursor()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
         // Note: reconciliation of sessions off: only the event cursor can find this logout.
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin, s => s["LogoutEnricher:Reconciliation:Sessions"] = "false"));
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin, s => s["LogoutEnricher:Reconciliation:Sessions"] = "false"));
         await LoginAliceTwiceAndBobOnceAsync(env, admin, reconciled: false);
         admin.ExpireSession(The.Sid);
         await env.App.WaitForAsync(1, Patience);
 
-        await env.RestartSidecarAsync(_ => admin.ExpireSession(SilentLogouts.ThirdSid, at: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        await env.RestartSidecarAsync(_ => admin.ExpireSession(SilentLogoutHarness.ThirdSid, at: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         await env.App.WaitForAsync(2, Patience);
         await WaitForPollsAsync(admin, 5);
 
@@ -58,15 +59,15 @@ public sealed class SilentLogoutDurabilityTests
     [Fact]
     public async Task ExpiryEvent_WhileTheEventsCouldNotBeReadFromTheStart_IsHandledOnceTheyCanBe()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
         admin.Fault = AdminApiFault.ServerError;
         // Note: an overlap far shorter than the outage, so only the stored start can find the event.
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin, s =>
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin, s =>
         {
             s["LogoutEnricher:Reconciliation:Sessions"] = "false";
             s["LogoutEnricher:Reconciliation:EventOverlap"] = "00:00:00.050";
         }));
-        admin.AddSession(The.Sid, SilentLogouts.Alice, The.ClientId);
+        admin.AddSession(The.Sid, SilentLogoutHarness.Alice, The.ClientId);
         await env.LoginAsync(The.ClientId, The.AppSessionId);
         admin.ExpireSession(The.Sid);
         await SilentLogoutTests.WaitForPollsAsync(admin, 3);
@@ -82,8 +83,8 @@ public sealed class SilentLogoutDurabilityTests
     [Fact]
     public async Task AdminApi_TokenExpiredEarly_RenewsOnceAndGoesOn()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
         await LoginAliceTwiceAndBobOnceAsync(env, admin);
         var tokensBefore = admin.TokenRequests;
 
@@ -100,8 +101,8 @@ public sealed class SilentLogoutDurabilityTests
     [Fact]
     public async Task AdminApi_WrongSecret_DecidesNothingAndLogsWhatToCheck()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin,
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin,
             s => s["LogoutEnricher:KeycloakAdmin:Realms:demo:ClientSecret"] = "not-the-secret"));
         await LoginAndWaitForTokenRequestsAsync(env, admin);
 
@@ -116,9 +117,9 @@ public sealed class SilentLogoutDurabilityTests
     [Fact]
     public async Task AdminApi_ServiceAccountWithoutViewEvents_Gets403AndNothingIsEndedFromEvents()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
         admin.ServiceAccountRoles = ["view-users", "view-clients", "view-realm"];
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin, s => s["LogoutEnricher:Reconciliation:Sessions"] = "false"));
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin, s => s["LogoutEnricher:Reconciliation:Sessions"] = "false"));
         await LoginAliceTwiceAndBobOnceAsync(env, admin, reconciled: false);
 
         admin.ExpireSession(The.Sid);
@@ -130,7 +131,7 @@ public sealed class SilentLogoutDurabilityTests
 
     private static async Task LoginAndWaitForTokenRequestsAsync(TestEnvironment env, FakeKeycloakAdmin admin)
     {
-        admin.AddSession(The.Sid, SilentLogouts.Alice, The.ClientId);
+        admin.AddSession(The.Sid, SilentLogoutHarness.Alice, The.ClientId);
         await env.LoginAsync(The.ClientId, The.AppSessionId);
         await WaitUntilAsync(() => admin.TokenRequests >= 2, Patience);
     }

@@ -1,3 +1,4 @@
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,10 +16,10 @@ public sealed class SilentLogoutTests
     [Fact]
     public async Task ExpiryEvent_SessionHeldByOneClient_DeliversSessionExpirationToThatClientOnly()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
-        admin.AddSession(The.Sid, SilentLogouts.Alice, The.ClientId);
-        admin.AddSession(The.OtherSid, SilentLogouts.Alice, The.OtherClientId);
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
+        admin.AddSession(The.Sid, SilentLogoutHarness.Alice, The.ClientId);
+        admin.AddSession(The.OtherSid, SilentLogoutHarness.Alice, The.OtherClientId);
         await env.LoginAsync(The.ClientId, The.AppSessionId);
         await env.LoginAsync(The.OtherClientId, The.OtherAppSessionId, sid: The.OtherSid);
 
@@ -39,11 +40,11 @@ public sealed class SilentLogoutTests
     [Fact]
     public async Task UserDisabled_EveryCapturedSessionOfThatUserEnds_NoOther()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
         await LoginAliceTwiceAndBobOnceAsync(env, admin);
 
-        admin.DisableUser(SilentLogouts.Alice);
+        admin.DisableUser(SilentLogoutHarness.Alice);
 
         await AssertOnlyAliceLoggedOutAsync(env, admin, "user_disabled");
     }
@@ -51,11 +52,11 @@ public sealed class SilentLogoutTests
     [Fact]
     public async Task UserDeleted_EveryCapturedSessionOfThatUserEnds_NoOther()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
         await LoginAliceTwiceAndBobOnceAsync(env, admin);
 
-        admin.DeleteUser(SilentLogouts.Alice);
+        admin.DeleteUser(SilentLogoutHarness.Alice);
 
         await AssertOnlyAliceLoggedOutAsync(env, admin, "user_deleted");
     }
@@ -63,8 +64,8 @@ public sealed class SilentLogoutTests
     [Fact]
     public async Task SessionGoneWithoutEvent_MissingInTwoListingsAnIntervalApart_EndsAsTerminated()
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
         await LoginAliceTwiceAndBobOnceAsync(env, admin);
         var removedAt = DateTimeOffset.UtcNow;
 
@@ -76,7 +77,7 @@ public sealed class SilentLogoutTests
         Assert.Equal([The.AppSessionId], received.AdapterSessionIds);
         // Never on the first observation: the confirmation interval (1.5 s here) passed between the two.
         Assert.True(received.At - removedAt >= TimeSpan.FromSeconds(1.5), $"Ended after {received.At - removedAt}");
-        Assert.NotNull(await FindAsync(env, The.ClientId, SilentLogouts.ThirdSid));
+        Assert.NotNull(await FindAsync(env, The.ClientId, SilentLogoutHarness.ThirdSid));
     }
 
     [Fact]
@@ -85,8 +86,8 @@ public sealed class SilentLogoutTests
         // A busy realm: each walk, a session listed before Alice's ends once the first page was served (so hers slides
         // onto that page, already read) and another starts before the next walk. Paged by first/max, she goes unlisted
         // in every walk, though Keycloak never ended her session.
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
         var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 3_600_000;
         var others = new Queue<string>();
         var next = 0;
@@ -95,7 +96,7 @@ public sealed class SilentLogoutTests
         StartOther();
         others.Enqueue("other-0");
         others.Enqueue("other-1");
-        admin.AddSessionStartedAt(start + 1_000_000, The.Sid, SilentLogouts.Alice, The.ClientId);
+        admin.AddSessionStartedAt(start + 1_000_000, The.Sid, SilentLogoutHarness.Alice, The.ClientId);
         await env.LoginAsync(The.ClientId, The.AppSessionId);
         // One full reconciliation first: Alice listed as captured, so her subject is known to be her user id.
         var settled = admin.RequestsTo("/clients/");
@@ -126,7 +127,7 @@ public sealed class SilentLogoutTests
 
         Assert.Empty(env.App.Received);
         Assert.NotNull(await FindAsync(env, The.ClientId, The.Sid));
-        Assert.True(admin.RequestsTo("/users/" + SilentLogouts.Alice + "/sessions") > 0, "Alice's own sessions were never asked for");
+        Assert.True(admin.RequestsTo("/users/" + SilentLogoutHarness.Alice + "/sessions") > 0, "Alice's own sessions were never asked for");
     }
 
     [Theory]
@@ -135,8 +136,8 @@ public sealed class SilentLogoutTests
     [InlineData(AdminApiFault.ShortPage)]
     public async Task SessionStillListed_AdminApiFailing_IsNeverEnded(AdminApiFault fault)
     {
-        await using var admin = await SilentLogouts.StartAdminAsync();
-        await using var env = await TestEnvironment.StartAsync(SilentLogouts.Configure(admin));
+        await using var admin = await SilentLogoutHarness.StartAdminAsync();
+        await using var env = await TestEnvironment.StartAsync(SilentLogoutHarness.Configure(admin));
         await LoginAliceTwiceAndBobOnceAsync(env, admin);
 
         admin.Fault = fault;
@@ -149,7 +150,7 @@ public sealed class SilentLogoutTests
         Assert.Empty(env.OtherApp.Received);
         Assert.NotNull(await FindAsync(env, The.ClientId, The.Sid));
         Assert.NotNull(await FindAsync(env, The.OtherClientId, The.OtherSid));
-        Assert.NotNull(await FindAsync(env, The.ClientId, SilentLogouts.ThirdSid));
+        Assert.NotNull(await FindAsync(env, The.ClientId, SilentLogoutHarness.ThirdSid));
     }
 
     /// <summary>Alice: The.Sid at app-one and The.OtherSid at app-two; Bob: ThirdSid at app-one; all listed by Keycloak.</summary>
@@ -157,12 +158,12 @@ public sealed class SilentLogoutTests
     {
         admin.Fault = AdminApiFault.None;
         // Keycloak holds the session before it issues the tokens LogoutEnricher captures.
-        admin.AddSession(The.Sid, SilentLogouts.Alice, The.ClientId);
-        admin.AddSession(The.OtherSid, SilentLogouts.Alice, The.OtherClientId);
-        admin.AddSession(SilentLogouts.ThirdSid, SilentLogouts.Bob, The.ClientId);
+        admin.AddSession(The.Sid, SilentLogoutHarness.Alice, The.ClientId);
+        admin.AddSession(The.OtherSid, SilentLogoutHarness.Alice, The.OtherClientId);
+        admin.AddSession(SilentLogoutHarness.ThirdSid, SilentLogoutHarness.Bob, The.ClientId);
         await env.LoginAsync(The.ClientId, The.AppSessionId);
         await env.LoginAsync(The.OtherClientId, The.OtherAppSessionId, sid: The.OtherSid);
-        await env.LoginAsync(The.ClientId, The.SecondAppSessionId, sub: SilentLogouts.Bob, sid: SilentLogouts.ThirdSid);
+        await env.LoginAsync(The.ClientId, The.SecondAppSessionId, sub: SilentLogoutHarness.Bob, sid: SilentLogoutHarness.ThirdSid);
         // One full reconciliation after the logins: the sessions are known to both sides, as minutes after a login.
         var listings = admin.RequestsTo("/clients/");
         await WaitUntilAsync(() => !reconciled || admin.RequestsTo("/clients/") >= listings + 12, Patience);
@@ -182,7 +183,7 @@ public sealed class SilentLogoutTests
         Assert.Equal([The.OtherAppSessionId], atTwo.AdapterSessionIds);
         Assert.Equal(reason, atOne.Token.GetClaim("logout_reason").Value);
         Assert.Equal(reason, atTwo.Token.GetClaim("logout_reason").Value);
-        Assert.NotNull(await FindAsync(env, The.ClientId, SilentLogouts.ThirdSid));
+        Assert.NotNull(await FindAsync(env, The.ClientId, SilentLogoutHarness.ThirdSid));
     }
 
     internal static Task<SessionMapping?> FindAsync(TestEnvironment env, string clientId, string sid) =>

@@ -1,4 +1,4 @@
-using LogoutEnricher.Startup;
+using LogoutEnricher.Hosting.Startup;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
-using LogoutEnricher.Durability;
+using LogoutEnricher.Hosting.Durability;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Logout;
-using LogoutEnricher.OperatorConsole;
-using LogoutEnricher.Telemetry;
+using LogoutEnricher.Operations.OperatorConsole;
+using LogoutEnricher.Operations.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Tests;
@@ -61,8 +61,8 @@ public sealed class LogoutTrailTests
     public void Trail_SearchByRawSid_MatchesItsHashOnly()
     {
         var trail = NewTrail();
-        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, Security.SidHash.Of("sso-session-1"), "alice", 1, LogoutOutcome.Queued, TimeSpan.Zero, LogoutSource.Provider, null));
-        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, Security.SidHash.Of("sso-session-2"), "bob", 1, LogoutOutcome.Queued, TimeSpan.Zero, LogoutSource.Provider, null));
+        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, Hosting.Security.SidHash.Of("sso-session-1"), "alice", 1, LogoutOutcome.Queued, TimeSpan.Zero, LogoutSource.Provider, null));
+        trail.LogoutProcessed(new ProcessedLogout(Issuer, ClientId, Hosting.Security.SidHash.Of("sso-session-2"), "bob", 1, LogoutOutcome.Queued, TimeSpan.Zero, LogoutSource.Provider, null));
 
         Assert.Equal("alice", Assert.Single(trail.Search("sso-session-1", 10)).Subject);
         Assert.Equal("bob", Assert.Single(trail.Search("BOB", 10)).Subject);

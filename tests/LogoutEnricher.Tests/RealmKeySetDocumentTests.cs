@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using LogoutEnricher.RealmKeySet;
+using LogoutEnricher.Protocol.KeySets;
 
 namespace LogoutEnricher.Tests;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using LogoutEnricher.Security;
+using LogoutEnricher.Hosting.Security;
 
 namespace LogoutEnricher.Tests;
 

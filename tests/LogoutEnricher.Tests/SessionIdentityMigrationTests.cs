@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using LogoutEnricher.Security;
+using LogoutEnricher.Hosting.Security;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using LogoutEnricher.Security;
+using LogoutEnricher.Hosting.Security;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Operations.Telemetry;
 using LogoutEnricher.Storage;
-using LogoutEnricher.Telemetry;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using LogoutEnricher.Capture;
+using LogoutEnricher.Protocol.Capture;
 using Microsoft.Extensions.Primitives;
 
 namespace LogoutEnricher.Tests;

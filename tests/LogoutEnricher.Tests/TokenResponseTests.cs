@@ -1,5 +1,5 @@
 using System.Text;
-using LogoutEnricher.Capture;
+using LogoutEnricher.Protocol.Capture;
 
 namespace LogoutEnricher.Tests;
 

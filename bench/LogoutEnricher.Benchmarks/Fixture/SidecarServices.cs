@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using LogoutEnricher.Delivery;
+using LogoutEnricher.Delivery.Signing;
 using LogoutEnricher.Hosting;
-using LogoutEnricher.Providers;
-using LogoutEnricher.Security;
-using LogoutEnricher.Signing;
+using LogoutEnricher.Hosting.Security;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Protocol.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,5 @@
-using LogoutEnricher.Shared;
+using LogoutEnricher.Hosting;
+using LogoutEnricher.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery;

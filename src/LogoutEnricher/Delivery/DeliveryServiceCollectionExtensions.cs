@@ -1,5 +1,6 @@
 using LogoutEnricher.Delivery.Formats;
-using LogoutEnricher.Shared;
+using LogoutEnricher.Hosting;
+using LogoutEnricher.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery;

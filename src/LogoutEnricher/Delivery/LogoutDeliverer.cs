@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LogoutEnricher.Delivery.Formats;
-using LogoutEnricher.Providers;
-using LogoutEnricher.Telemetry;
+using LogoutEnricher.Operations.Telemetry;
+using LogoutEnricher.Protocol.Providers;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery;
@@ -27,7 +27,7 @@ internal sealed class LogoutDeliverer(
     {
         var result = await SendAsync(client, claims, sid, delivery, cancellationToken);
         metrics.DeliveryCompleted(client, result);
-        audit.LogoutDelivered(client, Security.SidHash.Of(sid), delivery.AppSessionIds.Count, result);
+        audit.LogoutDelivered(client, Hosting.Security.SidHash.Of(sid), delivery.AppSessionIds.Count, result);
         return result;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using LogoutEnricher.Providers;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Protocol.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
 

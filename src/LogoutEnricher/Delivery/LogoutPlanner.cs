@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using LogoutEnricher.Delivery.Formats;
 using LogoutEnricher.Diagnostics;
-using LogoutEnricher.Providers;
-using LogoutEnricher.Security;
+using LogoutEnricher.Hosting.Security;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Protocol.Providers;
 using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.Delivery;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.Delivery;

@@ -1,4 +1,5 @@
 using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.Delivery;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using LogoutEnricher.Delivery.Formats;
-using LogoutEnricher.Providers;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Protocol.Providers;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LogoutEnricher.Security;
+using LogoutEnricher.Hosting.Security;
 
 namespace LogoutEnricher.Delivery;
 

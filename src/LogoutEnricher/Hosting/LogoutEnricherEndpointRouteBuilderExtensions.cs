@@ -1,11 +1,12 @@
-using LogoutEnricher.BackChannelLogout;
-using LogoutEnricher.Capture;
-using LogoutEnricher.FanOut;
-using LogoutEnricher.Home;
-using LogoutEnricher.KeycloakAdminPush;
-using LogoutEnricher.RealmKeySet;
-using LogoutEnricher.KeycloakAdmin;
-using LogoutEnricher.Signing;
+using LogoutEnricher.Delivery.Signing;
+using LogoutEnricher.Operations;
+using LogoutEnricher.Operations.Health;
+using LogoutEnricher.Operations.Home;
+using LogoutEnricher.Protocol.AdminUrl;
+using LogoutEnricher.Protocol.BackChannelLogout;
+using LogoutEnricher.Protocol.Capture;
+using LogoutEnricher.Protocol.KeySets;
+using LogoutEnricher.SilentLogouts.KeycloakApi;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Hosting;

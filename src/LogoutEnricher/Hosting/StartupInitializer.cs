@@ -1,6 +1,6 @@
+using LogoutEnricher.Delivery.Signing;
 using LogoutEnricher.Diagnostics;
-using LogoutEnricher.Providers;
-using LogoutEnricher.Signing;
+using LogoutEnricher.Protocol.Providers;
 
 namespace LogoutEnricher.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using LogoutEnricher.Providers;
+using LogoutEnricher.Protocol.Providers;
 
 namespace LogoutEnricher.Logout;
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Diagnostics;
-using LogoutEnricher.Security;
+using LogoutEnricher.Hosting.Security;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Operations.Telemetry;
 using LogoutEnricher.Storage;
-using LogoutEnricher.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Logout;
@@ -69,7 +70,7 @@ internal sealed partial class LogoutPipeline(
     /// </summary>
     /// <returns>How many deliveries were queued (none for a format that does not forward actions).</returns>
     /// <exception cref="StorageUnavailableException">Nothing was queued.</exception>
-    public async Task<int> ForwardAsync(Providers.ConfiguredClient client, KeycloakAdminAction action, CancellationToken cancellationToken)
+    public async Task<int> ForwardAsync(Protocol.Providers.ConfiguredClient client, KeycloakAdminAction action, CancellationToken cancellationToken)
     {
         var deliveries = planner.PlanAction(client, action);
         if (deliveries.Count > 0)

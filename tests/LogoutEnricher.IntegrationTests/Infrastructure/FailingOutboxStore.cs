@@ -1,3 +1,4 @@
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

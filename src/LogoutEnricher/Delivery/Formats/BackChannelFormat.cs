@@ -1,6 +1,6 @@
 using System.Text.Json;
-using LogoutEnricher.Providers;
-using LogoutEnricher.Signing;
+using LogoutEnricher.Delivery.Signing;
+using LogoutEnricher.Protocol.Providers;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery.Formats;

@@ -1,4 +1,4 @@
-using LogoutEnricher.Providers;
+using LogoutEnricher.Protocol.Providers;
 
 namespace LogoutEnricher.Delivery.Formats;
 

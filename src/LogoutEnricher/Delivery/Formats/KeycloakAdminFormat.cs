@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using LogoutEnricher.Delivery.Signing;
 using LogoutEnricher.Logout;
-using LogoutEnricher.Providers;
-using LogoutEnricher.Signing;
+using LogoutEnricher.Protocol.Providers;
 
 namespace LogoutEnricher.Delivery.Formats;
 

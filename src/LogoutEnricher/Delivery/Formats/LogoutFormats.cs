@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using LogoutEnricher.Providers;
+using LogoutEnricher.Protocol.Providers;
 
 namespace LogoutEnricher.Delivery.Formats;
 

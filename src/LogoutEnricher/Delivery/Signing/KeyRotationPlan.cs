@@ -1,0 +1,45 @@
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Storage;
+
+namespace LogoutEnricher.Delivery.Signing;
+
+/// <summary>
+/// The rules every replica applies to the shared key store. They depend only on the stored keys and the time, so
+/// replicas that read the same store agree on which key signs and which keys are published.
+/// </summary>
+internal static class KeyRotationPlan
+{
+    /// <summary>The key that signs at <paramref name="now"/>: the most recently activated key that is not retired.</summary>
+    public static StoredSigningKey? Signer(IEnumerable<StoredSigningKey> keys, DateTimeOffset now) => keys
+        .Where(k => k.ActivatesAt <= now && (k.RetiresAt is null || k.RetiresAt > now))
+        .OrderByDescending(k => k.ActivatesAt).ThenBy(k => k.KeyId, StringComparer.Ordinal)
+        .FirstOrDefault();
+
+    /// <summary>Keys in the JWKS: pending, signing, and retired ones during their grace period.</summary>
+    public static bool IsPublished(StoredSigningKey key, DateTimeOffset now, TimeSpan grace) => key.RetiresAt is not { } retired || retired + grace > now;
+
+    /// <summary>Keys published but not yet signing, the one that wins first: replicas that raced keep only it.</summary>
+    public static IReadOnlyList<StoredSigningKey> Pending(IEnumerable<StoredSigningKey> keys, DateTimeOffset now) => keys
+        .Where(k => k.ActivatesAt > now && k.RetiresAt is null)
+        .OrderBy(k => k.ActivatesAt).ThenBy(k => k.KeyId, StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>When the successor of <paramref name="signer"/> should start signing, if it is time to create it now.</summary>
+    public static DateTimeOffset? SuccessorActivation(StoredSigningKey signer, bool hasPending, DateTimeOffset now, SigningOptions options)
+    {
+        if (options.RotationPeriod <= TimeSpan.Zero || hasPending || signer.RetiresAt is not null)
+        {
+            return null;
+        }
+
+        var due = signer.ActivatesAt + options.RotationPeriod;
+        if (due - options.PublishBefore > now)
+        {
+            return null;
+        }
+
+        // Note: a replica that was down past the due time still publishes the successor for the full PublishBefore.
+        var earliest = now + options.PublishBefore;
+        return due > earliest ? due : earliest;
+    }
+}

@@ -1,0 +1,56 @@
+using LogoutEnricher.Hosting;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Protocol.Providers;
+using LogoutEnricher.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace LogoutEnricher.Operations.Health;
+
+/// <summary>Readiness of the store, naming which one (backend and address, never a password).</summary>
+internal sealed class StorageHealthCheck(IStorageHealth storage, IServiceProvider services) : IHealthCheck
+{
+    private readonly string _store = services.GetRequiredService<StorageBackends>().Describe(services);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object> { ["store"] = _store };
+        try
+        {
+            await storage.PingAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"the store answers: {_store}", data);
+        }
+        catch (StorageUnavailableException exception)
+        {
+            return HealthCheckResult.Unhealthy($"the store does not answer: {_store}: {exception.Message}", data: data);
+        }
+    }
+}
+
+/// <summary>Readiness of the providers' keys: which issuer's keys are missing, and why the last fetch failed.</summary>
+internal sealed class ProviderKeysHealthCheck(ProviderKeyCache keys, IssuerRegistry registry) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>();
+        var missing = new List<string>();
+        foreach (var issuer in registry.Issuers.Keys)
+        {
+            var status = keys.StatusOf(issuer);
+            data[issuer] = status switch
+            {
+                { Loaded: true, LastError: null } => $"{status.KeyCount} signing keys, read {status.FetchedAt:u}",
+                { Loaded: true } => $"{status.KeyCount} cached signing keys in use, refresh failing: {status.LastError}",
+                { LastError: { } error } => $"not loaded: {error}",
+                _ => "not loaded yet",
+            };
+            if (!status.Loaded)
+            {
+                missing.Add($"{issuer}: {data[issuer]}");
+            }
+        }
+
+        return Task.FromResult(missing.Count == 0
+            ? HealthCheckResult.Healthy($"the keys of all {registry.Issuers.Count} issuers are loaded", data)
+            : HealthCheckResult.Unhealthy("keys missing for " + string.Join("; ", missing), data: data));
+    }
+}

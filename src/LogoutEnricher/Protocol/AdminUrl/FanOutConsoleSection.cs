@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Operations.OperatorConsole;
+using LogoutEnricher.Storage;
+using static LogoutEnricher.Operations.Home.HtmlPage;
+
+namespace LogoutEnricher.Protocol.AdminUrl;
+
+/// <summary>
+/// The console's fan-out jobs: one row per recent job with its issuer, client, what Keycloak pushed, how many
+/// application sessions it queued so far and where it stands. Never the cursor (a Keycloak sid) nor Keycloak's action id.
+/// </summary>
+internal sealed class FanOutConsoleSection(IFanOutJobStore jobs) : IConsoleSection
+{
+    public const int MaxJobs = 50;
+
+    public string Slot => ConsoleSlots.FanOutJobs;
+
+    public string Title => "Fan-out jobs";
+
+    public int Order => 10;
+
+    public async Task<string> RenderAsync(HttpContext context, string antiforgeryField, CancellationToken cancellationToken)
+    {
+        FanOutJobCounts counts;
+        IReadOnlyList<FanOutJob> recent;
+        try
+        {
+            counts = await jobs.CountAsync(cancellationToken);
+            recent = await jobs.ListAsync(MaxJobs, cancellationToken);
+        }
+        catch (StorageUnavailableException exception)
+        {
+            return "<p class=\"bad\">The fan-out jobs cannot be read now: " + Encode(exception.Message) + "</p>";
+        }
+
+        var html = new StringBuilder(2048).Append(CultureInfo.InvariantCulture,
+            $"<p>Running: <strong id=\"fan-out-pending\">{counts.Pending}</strong> · done: {counts.Done} · failed: <strong class=\"{(counts.Failed > 0 ? "bad" : "ok")}\">{counts.Failed}</strong></p>");
+        if (recent.Count == 0)
+        {
+            return html.Append("<p class=\"muted\">No fan-out job yet: Keycloak starts one when an administrator signs out all sessions of the realm or pushes a revocation to a client whose Admin URL points at LogoutEnricher.</p>").ToString();
+        }
+
+        html.Append("<table><tr><th>Started</th><th>Issuer</th><th>Client</th><th>Trigger</th><th>Progress</th><th>State</th><th>Last change</th></tr>");
+        foreach (var job in recent)
+        {
+            html.Append("<tr class=\"fan-out-job\">").Cell(ConsolePageHtml.Time(job.CreatedAt)).Cell(job.Issuer, "muted").Cell(job.ClientId).Cell(Trigger(job.Action))
+                .Cell(Progress(job)).Cell(State(job), job.State switch { FanOutJobState.Done => "ok", FanOutJobState.Failed => "bad", _ => "warn" })
+                .Cell(ConsolePageHtml.Time(job.UpdatedAt)).Append("</tr>");
+        }
+
+        return html.Append("</table><p class=\"muted\">The ").Append(MaxJobs.ToString(CultureInfo.InvariantCulture))
+            .Append(" most recent jobs; each queues one logout per application session captured before it started.</p>").ToString();
+    }
+
+    /// <summary>Keycloak's action as an operator knows it from its admin console.</summary>
+    internal static string Trigger(string action) => action switch
+    {
+        "LOGOUT" => "sign-out-all",
+        "PUSH_NOT_BEFORE" => "push-revocation",
+        _ => action,
+    };
+
+    private static string Progress(FanOutJob job) => string.Create(CultureInfo.InvariantCulture,
+        $"{job.Sessions} application session{(job.Sessions == 1 ? "" : "s")} queued{(job.State == FanOutJobState.Pending ? " so far" : "")}");
+
+    private static string State(FanOutJob job) => job.State switch
+    {
+        FanOutJobState.Pending => "running",
+        FanOutJobState.Done => "done",
+        _ => "failed: " + (job.Error ?? "no reason recorded"),
+    };
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LogoutEnricher.Protocol.AdminUrl;
+
+public static class FanOutExtensions
+{
+    /// <summary>Registers the fan-out worker, its metrics and options (section <c>LogoutEnricher:FanOut</c>).</summary>
+    public static IServiceCollection AddFanOut(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FanOutOptions>, FanOutOptionsValidator>();
+        services.AddSingleton<FanOutSignal>();
+        services.AddSingleton<FanOutMetrics>();
+        services.AddSingleton<Operations.OperatorConsole.IConsoleSection, FanOutConsoleSection>();
+        services.AddHostedService<FanOutWorker>();
+        return services;
+    }
+
+    /// <summary>Maps <c>GET {Admin:PathPrefix}/fan-out-jobs</c> when the admin API is on.</summary>
+    public static IEndpointRouteBuilder MapFanOut(this IEndpointRouteBuilder endpoints) => endpoints.MapFanOutAdminApi();
+}
