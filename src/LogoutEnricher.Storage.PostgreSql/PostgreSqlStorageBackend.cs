@@ -10,6 +10,8 @@ public sealed class PostgreSqlStorageBackend : StorageBackend
 {
     public override string Name => "PostgreSql";
 
+    public override Type OptionsType => typeof(PostgreSqlStorageOptions);
+
     public override bool IsShared => true;
 
     public override void Register(IServiceCollection services, IConfigurationSection section) => services.AddPostgreSqlStorage(section);

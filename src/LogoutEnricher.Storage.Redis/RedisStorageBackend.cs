@@ -9,6 +9,8 @@ public sealed class RedisStorageBackend : StorageBackend
 {
     public override string Name => "Redis";
 
+    public override Type OptionsType => typeof(RedisStorageOptions);
+
     public override bool IsShared => true;
 
     public override void Register(IServiceCollection services, IConfigurationSection section) => services.AddRedisStorage(section);

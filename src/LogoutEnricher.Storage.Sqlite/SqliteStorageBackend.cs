@@ -9,6 +9,8 @@ public sealed class SqliteStorageBackend : StorageBackend
 {
     public override string Name => "Sqlite";
 
+    public override Type OptionsType => typeof(SqliteStorageOptions);
+
     public override bool IsShared => false;
 
     public override void Register(IServiceCollection services, IConfigurationSection section) => services.AddSqliteStorage(section);

@@ -19,6 +19,9 @@ public abstract class StorageBackend
     /// </summary>
     public abstract bool IsShared { get; }
 
+    /// <summary>The options class its section binds to, so that a misspelled key under it can be recognised.</summary>
+    public abstract Type OptionsType { get; }
+
     /// <summary>Registers the backend's stores, bound to its own <paramref name="section"/> (<c>Storage:{Name}</c>).</summary>
     public abstract void Register(IServiceCollection services, IConfigurationSection section);
 

@@ -44,6 +44,21 @@ public sealed class StartupErrorTests
     }
 
     [Fact]
+    public async Task Startup_MisspelledSettingWithUnknownSettingsFail_RefusesToStartNamingTheIntendedKey()
+    {
+        var result = await RunSidecarAsync(new()
+        {
+            ["LogoutEnricher__Storage__Provder"] = "Redis",
+            ["LogoutEnricher__Configuration__UnknownSettings"] = "Fail",
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("LogoutEnricher:Storage:Provder is not a setting of LogoutEnricher and is ignored: did you mean LogoutEnricher:Storage:Provider?",
+            result.StandardError, StringComparison.Ordinal);
+        AssertNoStackTrace(result);
+    }
+
+    [Fact]
     public async Task Startup_SeveralMistakes_PrintsEachKeyOnceInOneBlockAndExits1()
     {
         var result = await RunSidecarAsync(new()

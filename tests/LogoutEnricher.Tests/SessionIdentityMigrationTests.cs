@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using LogoutEnricher.Hosting.Security;
 using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Operations.Telemetry;
 using LogoutEnricher.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogoutEnricher.Tests;
@@ -12,11 +15,27 @@ public sealed class SessionIdentityMigrationTests
     public async Task InitializeAsync_StoreUnavailableAtStartup_DefersToTheNextStartInsteadOfFailingTheHost()
     {
         var records = new UnavailableRecords();
-        var migration = new SessionIdentityMigration(new ProtectedSessionStore(records, new SecretProtector(RandomNumberGenerator.GetBytes(32))), NullLogger<SessionIdentityMigration>.Instance);
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new LogoutEnricherMetrics(meters.GetRequiredService<IMeterFactory>(), new OutboxGauges(meters, TimeProvider.System));
+        var operations = new List<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "logoutenricher.store_errors")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => operations.Add(tags.ToArray().Single(t => t.Key == "operation").Value as string));
+        listener.Start();
+        var migration = new SessionIdentityMigration(new ProtectedSessionStore(records, new SecretProtector(RandomNumberGenerator.GetBytes(32))),
+            new StoreFailures(metrics, NullLogger<StoreFailures>.Instance), NullLogger<SessionIdentityMigration>.Instance);
 
         await migration.InitializeAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(1, records.Asked);
+        // Reported once through the one store-failure mechanism, under its own operation.
+        Assert.Equal(["session_identity_migration"], operations);
     }
 
     /// <summary>A backend that cannot be reached, as Redis is while it is down.</summary>

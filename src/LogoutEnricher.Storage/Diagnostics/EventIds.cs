@@ -17,8 +17,10 @@ namespace LogoutEnricher.Diagnostics;
 /// </remarks>
 public static class EventIds
 {
-    // Retired, never to be reused: 1102 CaptureFailed, 3005 OutboxStoreFailed, 4101 SigningKeysRefreshFailed and
-    // 5002 StoragePurgeFailed, all store failures now logged once by StoreFailures as 5003 StoreOperationFailed.
+    // Retired, never to be reused: 1102 CaptureFailed, 2010 ReplayClaimNotReleased, 3005 OutboxStoreFailed,
+    // 4101 SigningKeysRefreshFailed, 5002 StoragePurgeFailed, 5005 SessionIdentitiesProtectDeferred, 7103 AdminPushLost,
+    // 7205 FanOutStoreFailed and 8122 ReconciliationStoreFailed: every store failure is now logged once by
+    // StoreFailures as 5003 StoreOperationFailed.
 
     // 1000-1999 Capture
     public const int SessionHostDropped = 1002;
@@ -29,7 +31,6 @@ public static class EventIds
     // 2000-2999 logout pipeline
     public const int LogoutTokenRejected = 2001;
     public const int LogoutFailed = 2003;
-    public const int ReplayClaimNotReleased = 2010;
     public const int AppSessionUndecryptable = 2101;
     public const int SessionsWithoutHostDropped = 2102;
 
@@ -50,7 +51,6 @@ public static class EventIds
     public const int StoragePurged = 5001;
     public const int StoreOperationFailed = 5003;
     public const int SessionIdentitiesProtected = 5004;
-    public const int SessionIdentitiesProtectDeferred = 5005;
     public const int SqliteMigrationApplied = 5100;
     public const int SqliteWriteProbeFailed = 5150;
     public const int SqliteDatabaseRecreated = 5151;
@@ -77,12 +77,10 @@ public static class EventIds
     public const int RealmKeySetKeyFetchLooped = 7004;
     public const int AdminPushAccepted = 7101;
     public const int AdminPushRejected = 7102;
-    public const int AdminPushLost = 7103;
     public const int FanOutJobStarted = 7201;
     public const int FanOutJobDone = 7202;
     public const int FanOutJobFailed = 7203;
     public const int FanOutLeaseLost = 7204;
-    public const int FanOutStoreFailed = 7205;
 
     // 8000-8999 Keycloak Admin API reconciliation and doctor
     public const int ServiceAccountTokenObtained = 8001;
@@ -93,7 +91,6 @@ public static class EventIds
     public const int ReconciliationUndecided = 8112;
     public const int ReconciliationListingShort = 8113;
     public const int ExpiryEventPollFailed = 8121;
-    public const int ReconciliationStoreFailed = 8122;
     public const int ReconciliationLeaseLost = 8123;
     public const int SilentlyEndedSessionLoggedOut = 8201;
     public const int DoctorRan = 8300;
@@ -114,6 +111,8 @@ public static class EventIds
     // 10000-10999 hosting, health, startup and console
     public const int ReadinessCheckFailing = 10001;
     public const int ReadinessCheckRecovered = 10002;
+    public const int BackgroundTurnFailed = 10020;
+    public const int UnknownSettingIgnored = 10030;
     public const int ConsoleSignedIn = 10201;
     public const int ConsoleSignInFailed = 10202;
     public const int ConsoleDeadLettersRetried = 10203;

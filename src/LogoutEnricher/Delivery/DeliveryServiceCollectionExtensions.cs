@@ -1,5 +1,6 @@
 using LogoutEnricher.Delivery.Formats;
 using LogoutEnricher.Hosting;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Protocol;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ internal static class DeliveryServiceCollectionExtensions
         services.AddSingleton<LogoutEnqueuer>();
         services.AddSingleton<LogoutCompletion>();
         services.AddSingleton<OutboxPayloadProtector>();
-        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<WakeSignal<OutboxDispatcher>>();
         services.AddSingleton<DispatcherStatistics>();
         services.AddHostedService<OutboxDispatcher>();
 

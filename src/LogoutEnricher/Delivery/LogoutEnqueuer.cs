@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Protocol.Providers;
 using LogoutEnricher.Storage;
@@ -13,7 +14,7 @@ internal sealed record QueuedLogout(ConfiguredClient Client, JsonElement Claims,
 internal sealed class LogoutEnqueuer(
     IOutboxStore outbox,
     OutboxPayloadProtector payloads,
-    OutboxSignal signal,
+    WakeSignal<OutboxDispatcher> signal,
     IOptions<DeliveryOptions> options,
     TimeProvider timeProvider)
 {

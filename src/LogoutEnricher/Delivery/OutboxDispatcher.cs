@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LogoutEnricher.Delivery.Formats;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Protocol.Providers;
 using LogoutEnricher.Storage;
@@ -19,7 +20,7 @@ internal sealed partial class OutboxDispatcher(
     OutboxPayloadProtector payloads,
     LogoutDeliverer deliverer,
     LogoutFormats formats,
-    OutboxSignal signal,
+    WakeSignal<OutboxDispatcher> signal,
     DispatcherStatistics statistics,
     StoreFailures failures,
     IOptions<DeliveryOptions> options,

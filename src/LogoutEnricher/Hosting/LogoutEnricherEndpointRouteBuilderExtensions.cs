@@ -24,11 +24,9 @@ public static class LogoutEnricherEndpointRouteBuilderExtensions
         endpoints.MapSigning();
         endpoints.MapRealmKeySet();
         endpoints.MapKeycloakAdminPush();
-        endpoints.MapFanOut();
         endpoints.MapCapture();
         endpoints.MapHealth();
         endpoints.MapHomePage();
-        endpoints.MapSilentLogouts();
         return endpoints;
     }
 }

@@ -1,7 +1,9 @@
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Delivery.Signing;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Durability;
 using LogoutEnricher.Hosting.Security;
+using LogoutEnricher.Hosting.Startup;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Logout;
 using LogoutEnricher.Operations;
@@ -11,6 +13,7 @@ using LogoutEnricher.Protocol.BackChannelLogout;
 using LogoutEnricher.Protocol.Capture;
 using LogoutEnricher.Protocol.KeySets;
 using LogoutEnricher.Protocol.Providers;
+using LogoutEnricher.SilentLogouts;
 using LogoutEnricher.SilentLogouts.KeycloakApi;
 using LogoutEnricher.Storage;
 using LogoutEnricher.Storage.PostgreSql;
@@ -29,6 +32,8 @@ public static class LogoutEnricherServiceCollectionExtensions
     public static IServiceCollection AddLogoutEnricher(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ReplicaIdentity>();
+        services.AddConfigurationCheck(configuration);
         services.AddStorage(configuration, new SqliteStorageBackend(), new RedisStorageBackend(), new PostgreSqlStorageBackend());
         services.AddSharedKeyRing();
         services.AddProviders(configuration);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LogoutEnricher.Delivery;
-using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Hosting.Security;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Operations.Telemetry;
@@ -15,7 +14,7 @@ namespace LogoutEnricher.Logout;
 /// for logouts nobody could resend) or deliver them inline (Synchronous mode), forget what was ended, then audit and
 /// count. Nothing else writes to the outbox or the replay store.
 /// </summary>
-internal sealed partial class LogoutPipeline(
+internal sealed class LogoutPipeline(
     ProtectedSessionStore sessions,
     IReplayCache replayCache,
     LogoutPlanner planner,
@@ -25,8 +24,8 @@ internal sealed partial class LogoutPipeline(
     IOptions<DeliveryOptions> options,
     AuditLog audit,
     LogoutEnricherMetrics metrics,
-    TimeProvider timeProvider,
-    ILogger<LogoutPipeline> logger)
+    StoreFailures failures,
+    TimeProvider timeProvider)
 {
     /// <exception cref="StorageUnavailableException">A store failed; nothing was queued and the replay id was given back.</exception>
     public async Task<LogoutResult> ProcessAsync(LogoutRequest request, CancellationToken cancellationToken)
@@ -145,21 +144,9 @@ internal sealed partial class LogoutPipeline(
     /// Gives the replay id back after a transient refusal (store failure, aborted request, failed Synchronous
     /// delivery), so that a resend is accepted. When the store fails here too the claim stays until it expires.
     /// </summary>
-    private async Task ReleaseAsync(LogoutRequest request, string key)
-    {
-        try
-        {
-            await replayCache.ReleaseAsync(request.Issuer, key, CancellationToken.None);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            LogClaimNotReleased(logger, request.Client.ClientId, exception.Message);
-        }
-    }
-
-    [LoggerMessage(EventId = EventIds.ReplayClaimNotReleased, EventName = nameof(EventIds.ReplayClaimNotReleased), Level = LogLevel.Error,
-        Message = "The replay id of a refused logout for client {ClientId} could not be released; a resend will be answered Replayed: {ErrorMessage}")]
-    private static partial void LogClaimNotReleased(ILogger logger, string clientId, string errorMessage);
+    private Task<bool> ReleaseAsync(LogoutRequest request, string key) =>
+        failures.TryAsync("replay", $"the replay id of a refused logout for client {request.Client.ClientId} stays claimed; a resend is answered as a replay until it expires",
+            () => replayCache.ReleaseAsync(request.Issuer, key, CancellationToken.None));
 
     private async Task<IReadOnlyList<SessionMapping>> ResolveAsync(LogoutRequest request, CancellationToken cancellationToken)
     {

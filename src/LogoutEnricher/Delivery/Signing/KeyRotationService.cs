@@ -1,5 +1,5 @@
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Storage;
-using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Delivery.Signing;
@@ -12,27 +12,22 @@ internal sealed class KeyRotationService(
     SigningKeyProvider keys,
     IOptions<SigningOptions> options,
     TimeProvider timeProvider,
-    StoreFailures failures) : BackgroundService
+    StoreFailures failures,
+    ILogger<KeyRotationService> logger) : PeriodicWorker(failures, timeProvider, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "signing_keys";
+
+    protected override string StoreFailureConsequence => "the keys in memory keep signing; the next turn tries again";
+
+    protected override TimeSpan Interval => options.Value.RefreshInterval;
+
+    protected override bool Enabled => string.IsNullOrEmpty(options.Value.KeyFile);
+
+    protected override bool WaitBeforeFirstTurn => true;
+
+    protected override async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(options.Value.KeyFile))
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.RefreshInterval, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await keys.RefreshAsync(stoppingToken);
-            }
-            catch (StorageUnavailableException exception)
-            {
-                failures.Report("signing_keys", exception, "the keys in memory keep signing; the next tick tries again");
-            }
-        }
+        await keys.RefreshAsync(cancellationToken);
+        return false;
     }
-
 }

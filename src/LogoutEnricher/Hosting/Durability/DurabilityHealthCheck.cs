@@ -12,15 +12,11 @@ internal sealed class DurabilityHealthCheck(DurabilityMonitor monitor) : IHealth
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        StorageDurability reading;
-        try
+        // Note: an unreachable store fails the "storage" check already; this one only reports durability.
+        var read = await StoreFailures.CatchAsync(() => monitor.GetAsync(cancellationToken));
+        if (read.Value is not { } reading)
         {
-            reading = await monitor.GetAsync(cancellationToken);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            // Note: an unreachable store fails the "storage" check already; this one only reports durability.
-            return HealthCheckResult.Degraded("durability unknown: " + exception.Message);
+            return HealthCheckResult.Degraded("durability unknown: " + read.Failure?.Message);
         }
 
         var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["window"] = reading.Window };

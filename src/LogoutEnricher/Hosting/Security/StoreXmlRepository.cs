@@ -23,16 +23,8 @@ internal sealed partial class StoreXmlRepository(IDataProtectionKeyStore store, 
 {
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        IReadOnlyList<StoredDataProtectionKey> stored;
-        try
-        {
-            stored = store.GetAllAsync().GetAwaiter().GetResult();
-        }
-        catch (StorageUnavailableException exception)
-        {
-            failures.Report("key_ring", exception, "the console keeps the key ring it read last, or answers 503 until it read one");
-            throw;
-        }
+        var stored = failures.ReportAndRethrow("key_ring", "the console keeps the key ring it read last, or answers 503 until it read one",
+            () => store.GetAllAsync().GetAwaiter().GetResult());
 
         var elements = new List<XElement>(stored.Count);
         foreach (var key in stored)
@@ -54,15 +46,11 @@ internal sealed partial class StoreXmlRepository(IDataProtectionKeyStore store, 
     public void StoreElement(XElement element, string friendlyName)
     {
         ArgumentNullException.ThrowIfNull(element);
-        try
+        failures.ReportAndRethrow("key_ring", "no new Data Protection key was stored; the console answers 503 until one is", () =>
         {
             store.StoreAsync(new StoredDataProtectionKey(friendlyName, element.ToString(SaveOptions.DisableFormatting))).GetAwaiter().GetResult();
-        }
-        catch (StorageUnavailableException exception)
-        {
-            failures.Report("key_ring", exception, "no new Data Protection key was stored; the console answers 503 until one is");
-            throw;
-        }
+            return true;
+        });
     }
 
     [LoggerMessage(EventId = EventIds.KeyRingElementSkipped, EventName = nameof(EventIds.KeyRingElementSkipped), Level = LogLevel.Error,

@@ -9,32 +9,21 @@ namespace LogoutEnricher.Hosting.Storage;
 /// schema migration; see <see cref="ProtectedSessionStore.ProtectExistingAsync"/> for why it is safe to repeat,
 /// resume, and run on several replicas at once.
 /// </summary>
-internal sealed partial class SessionIdentityMigration(ProtectedSessionStore sessions, ILogger<SessionIdentityMigration> logger) : IStorageInitializer
+internal sealed partial class SessionIdentityMigration(ProtectedSessionStore sessions, StoreFailures failures, ILogger<SessionIdentityMigration> logger)
+    : IStorageInitializer
 {
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        int moved;
-        try
+        // Note: a shared store (Redis) may be down while LogoutEnricher starts, and the host starts anyway; the rows
+        // left in clear are moved by the next start, and until then are only missed by lookups, never lost.
+        var moved = await failures.TryAsync("session_identity_migration",
+            "mappings an earlier version stored with sid and subject in clear were not looked for; the next start moves them",
+            () => sessions.ProtectExistingAsync(cancellationToken: cancellationToken));
+        if (moved.Value > 0)
         {
-            moved = await sessions.ProtectExistingAsync(cancellationToken: cancellationToken);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            // Note: a shared store (Redis) may be down while LogoutEnricher starts, and the host starts anyway; the
-            // rows left in clear are moved by the next start, and until then are only missed by lookups, never lost.
-            LogDeferred(logger, exception.InnerException?.GetType().Name ?? exception.GetType().Name);
-            return;
-        }
-
-        if (moved > 0)
-        {
-            LogProtected(logger, moved);
+            LogProtected(logger, moved.Value);
         }
     }
-
-    [LoggerMessage(EventId = EventIds.SessionIdentitiesProtectDeferred, EventName = nameof(EventIds.SessionIdentitiesProtectDeferred), Level = LogLevel.Warning,
-        Message = "Session mappings an earlier version stored with sid and subject in clear could not be looked for, the store is unavailable ({Cause}); the next start moves them")]
-    private static partial void LogDeferred(ILogger logger, string cause);
 
     [LoggerMessage(EventId = EventIds.SessionIdentitiesProtected, EventName = nameof(EventIds.SessionIdentitiesProtected), Level = LogLevel.Information,
         Message = "{Mappings} session mappings stored with sid and subject in clear were rewritten as keyed hashes with an encrypted copy")]

@@ -1,4 +1,5 @@
 using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,25 +12,23 @@ internal sealed partial class StoragePurgeService(
     IOptions<StorageOptions> options,
     TimeProvider timeProvider,
     StoreFailures failures,
-    ILogger<StoragePurgeService> logger) : BackgroundService
+    ILogger<StoragePurgeService> logger) : PeriodicWorker(failures, timeProvider, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "purge";
+
+    protected override string StoreFailureConsequence => "expired rows stay until the next purge";
+
+    protected override TimeSpan Interval => options.Value.PurgeInterval;
+
+    protected override bool WaitBeforeFirstTurn => true;
+
+    protected override async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PurgeInterval, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var now = timeProvider.GetUtcNow();
-                var mappings = await sessions.PurgeExpiredAsync(now, stoppingToken);
-                var replays = await replayCache.PurgeExpiredAsync(now, stoppingToken);
-                LogPurged(logger, mappings, replays);
-            }
-            catch (StorageUnavailableException exception)
-            {
-                failures.Report("purge", exception, "expired rows stay until the next purge");
-            }
-        }
+        var now = Time.GetUtcNow();
+        var mappings = await sessions.PurgeExpiredAsync(now, cancellationToken);
+        var replays = await replayCache.PurgeExpiredAsync(now, cancellationToken);
+        LogPurged(logger, mappings, replays);
+        return false;
     }
 
     [LoggerMessage(EventId = EventIds.StoragePurged, EventName = nameof(EventIds.StoragePurged), Level = LogLevel.Debug, Message = "Purged {Mappings} expired mappings and {Replays} replay entries")]

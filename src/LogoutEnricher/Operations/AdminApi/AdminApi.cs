@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using LogoutEnricher.Hosting.Security;
 using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Protocol.AdminUrl;
 using LogoutEnricher.Protocol.Providers;
+using LogoutEnricher.SilentLogouts.Doctor;
 using LogoutEnricher.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -9,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace LogoutEnricher.Operations.AdminApi;
 
 /// <summary>
-/// <c>/admin</c>: look up mappings (ids masked), list and retry dead letters, send a logout by hand. Answers in
+/// <c>/admin</c>: look up mappings (ids masked), list and retry dead letters, send a logout by hand, and the routes
+/// other features add to its group (fan-out jobs, configuration findings). Answers in
 /// ProblemDetails (RFC 9457); the protocol endpoints keep OAuth errors.
 /// </summary>
 internal static class AdminApi
@@ -22,7 +25,11 @@ internal static class AdminApi
             return endpoints;
         }
 
+        // The one admin route group: every admin route, whichever feature owns it, gets its authentication and its
+        // answer to a store failure (503 ProblemDetails).
         var admin = endpoints.MapGroup(options.PathPrefix).AddEndpointFilter<AdminAuthentication>().AddEndpointFilter(StoreFailures.ProblemAsync);
+        admin.MapFanOutJobs();
+        admin.MapConfigFindings();
         admin.MapGet("/mappings", FindMappingsAsync);
         admin.MapGet("/dead-letters", ListDeadLettersAsync);
         admin.MapPost("/dead-letters/{id}/retry", RetryDeadLetterAsync);

@@ -14,15 +14,15 @@ internal sealed class StorageHealthCheck(IStorageHealth storage, IServiceProvide
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var data = new Dictionary<string, object> { ["store"] = _store };
-        try
+        // Note: readiness reports the failure (and logs its transitions); it is not logged again on every probe.
+        var ping = await StoreFailures.CatchAsync(async () =>
         {
             await storage.PingAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"the store answers: {_store}", data);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            return HealthCheckResult.Unhealthy($"the store does not answer: {_store}: {exception.Message}", data: data);
-        }
+            return true;
+        });
+        return ping.Failure is { } failure
+            ? HealthCheckResult.Unhealthy($"the store does not answer: {_store}: {failure.Message}", data: data)
+            : HealthCheckResult.Healthy($"the store answers: {_store}", data);
     }
 }
 

@@ -69,17 +69,15 @@ internal sealed class ConsoleModelReader(
             return null;
         }
 
-        try
+        // Note: the page says it; the store's readiness check reports it, so it is not logged again per page view.
+        var read = await StoreFailures.CatchAsync(async () =>
         {
             var counts = await outbox.CountAsync(cancellationToken);
             var letters = await outbox.ListDeadLettersAsync(MaxDeadLetters, cancellationToken);
             return new ConsoleOutbox(counts.Pending, counts.DeadLetters, letters.Count == 0 ? null : letters.Min(l => l.Entry.CreatedAt),
                 letters.Select(Describe).ToList(), null);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            return new ConsoleOutbox(0, 0, null, [], "the outbox cannot be read now: " + exception.Message);
-        }
+        });
+        return read.Value ?? new ConsoleOutbox(0, 0, null, [], "the outbox cannot be read now: " + read.Failure?.Message);
     }
 
     /// <summary>Each configured client's oldest pending delivery: one index lookup per client (see IOutboxStore).</summary>
@@ -91,7 +89,8 @@ internal sealed class ConsoleModelReader(
             return found;
         }
 
-        try
+        // Note: the outbox section already says when the store cannot be read; the column then shows "-".
+        await StoreFailures.CatchAsync(async () =>
         {
             foreach (var client in registry.Issuers.Values.SelectMany(i => i.Clients.Values))
             {
@@ -100,12 +99,9 @@ internal sealed class ConsoleModelReader(
                     found[(client.Issuer, client.ClientId)] = new ConsolePendingEntry(entry.CreatedAt, entry.Attempts, entry.LastError);
                 }
             }
-        }
-        catch (StorageUnavailableException)
-        {
-            // Note: the outbox section already says when the store cannot be read; the column then shows "-".
-        }
 
+            return found;
+        });
         return found;
     }
 

@@ -38,13 +38,17 @@ internal sealed class OutboxGauges(IServiceProvider services, TimeProvider timeP
     {
         try
         {
-            _counts = await outbox.CountAsync();
-            Volatile.Write(ref _readAt, timeProvider.GetTimestamp());
-        }
-        catch (StorageUnavailableException exception)
-        {
-            // Note: resolved here, not injected: StoreFailures counts through the metrics that own these gauges.
-            services.GetService<StoreFailures>()?.Report("outbox_gauges", exception, "the outbox gauges keep their last value");
+            var read = await StoreFailures.CatchAsync(() => outbox.CountAsync());
+            if (read.Failure is { } failure)
+            {
+                // Note: resolved here, not injected: StoreFailures counts through the metrics that own these gauges.
+                services.GetService<StoreFailures>()?.Report("outbox_gauges", failure, "the outbox gauges keep their last value");
+            }
+            else
+            {
+                _counts = read.Value;
+                Volatile.Write(ref _readAt, timeProvider.GetTimestamp());
+            }
         }
         finally
         {

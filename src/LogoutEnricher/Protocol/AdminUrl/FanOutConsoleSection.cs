@@ -23,17 +23,14 @@ internal sealed class FanOutConsoleSection(IFanOutJobStore jobs) : IConsoleSecti
 
     public async Task<string> RenderAsync(HttpContext context, string antiforgeryField, CancellationToken cancellationToken)
     {
-        FanOutJobCounts counts;
-        IReadOnlyList<FanOutJob> recent;
-        try
+        // Note: the page says it, and the console's own store check reports it; a failure here is not logged again.
+        var read = await StoreFailures.CatchAsync(async () => (Counts: await jobs.CountAsync(cancellationToken), Recent: await jobs.ListAsync(MaxJobs, cancellationToken)));
+        if (read.Failure is { } failure)
         {
-            counts = await jobs.CountAsync(cancellationToken);
-            recent = await jobs.ListAsync(MaxJobs, cancellationToken);
+            return "<p class=\"bad\">The fan-out jobs cannot be read now: " + Encode(failure.Message) + "</p>";
         }
-        catch (StorageUnavailableException exception)
-        {
-            return "<p class=\"bad\">The fan-out jobs cannot be read now: " + Encode(exception.Message) + "</p>";
-        }
+
+        var (counts, recent) = read.Value;
 
         var html = new StringBuilder(2048).Append(CultureInfo.InvariantCulture,
             $"<p>Running: <strong id=\"fan-out-pending\">{counts.Pending}</strong> · done: {counts.Done} · failed: <strong class=\"{(counts.Failed > 0 ? "bad" : "ok")}\">{counts.Failed}</strong></p>");

@@ -1,3 +1,4 @@
+using LogoutEnricher.Hosting.BackgroundWork;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,13 +11,10 @@ public static class FanOutExtensions
     {
         services.AddOptions<FanOutOptions>().Bind(configuration.GetSection(FanOutOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FanOutOptions>, FanOutOptionsValidator>();
-        services.AddSingleton<FanOutSignal>();
+        services.AddSingleton<WakeSignal<FanOutWorker>>();
         services.AddSingleton<FanOutMetrics>();
         services.AddSingleton<Operations.OperatorConsole.IConsoleSection, FanOutConsoleSection>();
         services.AddHostedService<FanOutWorker>();
         return services;
     }
-
-    /// <summary>Maps <c>GET {Admin:PathPrefix}/fan-out-jobs</c> when the admin API is on.</summary>
-    public static IEndpointRouteBuilder MapFanOut(this IEndpointRouteBuilder endpoints) => endpoints.MapFanOutAdminApi();
 }

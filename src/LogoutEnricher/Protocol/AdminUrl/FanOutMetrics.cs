@@ -65,12 +65,13 @@ internal sealed class FanOutMetrics
     {
         try
         {
-            _counts = await jobs.CountAsync();
-            Volatile.Write(ref _readAt, _timeProvider.GetTimestamp());
-        }
-        catch (StorageUnavailableException)
-        {
-            // Note: store errors are reported by the store's health check; the gauge keeps its last value.
+            // Note: the gauge keeps its last value while the store is down; readiness reports the store.
+            var read = await StoreFailures.CatchAsync(() => jobs.CountAsync());
+            if (read.Succeeded)
+            {
+                _counts = read.Value;
+                Volatile.Write(ref _readAt, _timeProvider.GetTimestamp());
+            }
         }
         finally
         {

@@ -1,5 +1,6 @@
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Logout;
 using LogoutEnricher.Protocol.Providers;
@@ -19,56 +20,45 @@ internal sealed partial class FanOutWorker(
     ProtectedSessionStore sessions,
     IssuerRegistry registry,
     LogoutPipeline pipeline,
-    FanOutSignal signal,
+    WakeSignal<FanOutWorker> signal,
     FanOutMetrics metrics,
+    ReplicaIdentity replica,
     IOptions<FanOutOptions> options,
+    StoreFailures failures,
     TimeProvider timeProvider,
-    ILogger<FanOutWorker> logger) : BackgroundService
+    ILogger<FanOutWorker> logger) : PeriodicWorker(failures, timeProvider, logger)
 {
-    /// <summary>Unique per process and host instance, so two replicas (or two hosts in one test) never share a lease.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+
+    private string Owner => replica.Owner;
 
     private FanOutOptions Settings => options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "fan_out";
+
+    protected override string StoreFailureConsequence => "the job's lease runs out and it resumes from its saved cursor, here or on another replica";
+
+    protected override TimeSpan Interval => Settings.PollInterval;
+
+    protected override Func<TimeSpan, CancellationToken, Task<bool>> Wake => signal.WaitAsync;
+
+    /// <returns>True when a job was worked: look for the next one at once.</returns>
+    protected override async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var nextPurge = DateTimeOffset.MinValue;
-        try
+        var worked = false;
+        if (await jobs.LeaseAsync(Owner, Settings.LeaseDuration, cancellationToken) is { } job)
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var worked = false;
-                try
-                {
-                    if (await jobs.LeaseAsync(Owner, Settings.LeaseDuration, stoppingToken) is { } job)
-                    {
-                        worked = true;
-                        await RunAsync(job, stoppingToken);
-                    }
-
-                    if (timeProvider.GetUtcNow() >= nextPurge)
-                    {
-                        await jobs.PurgeFinishedAsync(timeProvider.GetUtcNow() - Settings.FinishedJobRetention, stoppingToken);
-                        nextPurge = timeProvider.GetUtcNow() + TimeSpan.FromHours(1);
-                    }
-                }
-                catch (StorageUnavailableException exception)
-                {
-                    // Note: the job's lease runs out and it is resumed from its saved cursor, here or by another replica.
-                    LogStoreFailed(logger, exception.Message);
-                    worked = false;
-                }
-
-                if (!worked)
-                {
-                    await signal.WaitAsync(Settings.PollInterval, stoppingToken);
-                }
-            }
+            worked = true;
+            await RunAsync(job, cancellationToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+
+        if (Time.GetUtcNow() >= _nextPurge)
         {
-            // Stopping: the lease runs out and the job resumes from its cursor.
+            await jobs.PurgeFinishedAsync(Time.GetUtcNow() - Settings.FinishedJobRetention, cancellationToken);
+            _nextPurge = Time.GetUtcNow() + TimeSpan.FromHours(1);
         }
+
+        return worked;
     }
 
     private async Task RunAsync(FanOutJob job, CancellationToken stoppingToken)
@@ -101,7 +91,7 @@ internal sealed partial class FanOutWorker(
             if (page.Count == 0)
             {
                 await jobs.FinishAsync(job.Id, Owner, FanOutJobState.Done, null, stoppingToken);
-                LogJobDone(logger, job.Id, job.ClientId, total, timeProvider.GetUtcNow() - job.CreatedAt);
+                LogJobDone(logger, job.Id, job.ClientId, total, Time.GetUtcNow() - job.CreatedAt);
                 return;
             }
 
@@ -139,7 +129,4 @@ internal sealed partial class FanOutWorker(
         Message = "Fan-out job {JobId}: the lease ran out and another replica took it over; this replica stops working it")]
     private static partial void LogLeaseLost(ILogger logger, string jobId);
 
-    [LoggerMessage(EventId = EventIds.FanOutStoreFailed, EventName = nameof(EventIds.FanOutStoreFailed), Level = LogLevel.Error,
-        Message = "The store failed during a fan-out; the job resumes from its saved cursor: {ErrorMessage}")]
-    private static partial void LogStoreFailed(ILogger logger, string errorMessage);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Hosting;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Hardening;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Logout;
@@ -24,9 +25,10 @@ namespace LogoutEnricher.Protocol.AdminUrl;
 internal sealed partial class KeycloakAdminPushEndpoint(
     AdminActionVerifier verifier,
     IFanOutJobStore jobs,
-    FanOutSignal signal,
+    WakeSignal<FanOutWorker> signal,
     SessionActionHandler perSession,
     FanOutMetrics metrics,
+    StoreFailures failures,
     IOptions<KeycloakAdminPushOptions> options,
     TimeProvider timeProvider,
     ILogger<KeycloakAdminPushEndpoint> logger)
@@ -84,21 +86,21 @@ internal sealed partial class KeycloakAdminPushEndpoint(
             return;
         }
 
-        try
-        {
-            var outcome = await AcceptAsync(action, context.RequestAborted);
-            metrics.PushCompleted(expectedAction, outcome.Name(), null);
-            LogPushAccepted(logger, action.Action, action.Client.ClientId, action.Id, outcome.Name());
-            context.Response.StatusCode = StatusCodes.Status200OK;
-        }
-        catch (StorageUnavailableException exception)
+        var accepted = await failures.TryAsync("admin_url_push",
+            $"Keycloak's {action.Action} for client {action.Client.ClientId} (action {action.Id}) answered 503; Keycloak does not resend it, repeat it from the admin console",
+            () => AcceptAsync(action, context.RequestAborted));
+        if (!accepted.Succeeded)
         {
             metrics.PushCompleted(expectedAction, "rejected", AdminPushRejection.StoreUnavailable);
-            LogPushLost(logger, action.Action, action.Client.ClientId, action.Id, exception.Message);
             context.Response.Headers.RetryAfter = "5";
             await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
                 $"{AdminPushRejection.StoreUnavailable}: the store could not take the work");
+            return;
         }
+
+        metrics.PushCompleted(expectedAction, accepted.Value.Name(), null);
+        LogPushAccepted(logger, action.Action, action.Client.ClientId, action.Id, accepted.Value.Name());
+        context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
     /// <returns>
@@ -165,7 +167,4 @@ internal sealed partial class KeycloakAdminPushEndpoint(
         Message = "Keycloak Admin URL push {Action} rejected: {Reason} ({Description})")]
     private static partial void LogPushRejected(ILogger logger, string action, AdminPushRejection reason, string description);
 
-    [LoggerMessage(EventId = EventIds.AdminPushLost, EventName = nameof(EventIds.AdminPushLost), Level = LogLevel.Error,
-        Message = "Keycloak {Action} for client {ClientId} (action {ActionId}) could not be stored and is lost, Keycloak does not resend it: {ErrorMessage}")]
-    private static partial void LogPushLost(ILogger logger, string action, string clientId, string actionId, string errorMessage);
 }

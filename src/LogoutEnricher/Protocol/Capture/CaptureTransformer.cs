@@ -120,27 +120,21 @@ internal sealed partial class CaptureTransformer(
             return Skipped(parsed.ClientId ?? label, parsed.ClientId is null && request.ClientHints.Count == 0 ? "client_unknown" : "client_mismatch");
         }
 
-        try
+        // Note: a refresh records nothing new, so FailurePolicy does not apply to it: the mapping is there, only its
+        // expiry would not move, and the next refresh tries again.
+        var reject = !request.ExtendsOnly && capture.FailurePolicy == CaptureFailurePolicy.Reject;
+        var consequence = request.ExtendsOnly ? "refresh passed on; the mapping's expiry was not extended"
+            : reject ? "token response replaced by 503 (FailurePolicy Reject)" : "tokens returned uncaptured (FailurePolicy Allow)";
+        var attempt = await failures.TryAsync("capture", consequence, () => capturer.CaptureAsync(request, parsed, cancellationToken));
+        if (!attempt.Succeeded)
         {
-            var captured = await capturer.CaptureAsync(request, parsed, cancellationToken);
-            metrics.CaptureCompleted(clientId, request.ExtendsOnly ? captured ? "extended" : "not_extended" : captured ? "captured" : "unknown_client");
-            return CaptureDecision.PassOn;
-        }
-        catch (StorageUnavailableException exception) when (request.ExtendsOnly)
-        {
-            // Note: the refresh records nothing new, so FailurePolicy does not apply: the mapping is there, only its
-            // expiry did not move, and the next refresh tries again.
-            failures.Report("capture", exception, "refresh passed on; the mapping's expiry was not extended");
-            metrics.CaptureCompleted(clientId, "store_failed_allowed");
-            return CaptureDecision.PassOn;
-        }
-        catch (StorageUnavailableException exception)
-        {
-            var reject = capture.FailurePolicy == CaptureFailurePolicy.Reject;
-            failures.Report("capture", exception, reject ? "token response replaced by 503 (FailurePolicy Reject)" : "tokens returned uncaptured (FailurePolicy Allow)");
             metrics.CaptureCompleted(clientId, reject ? "store_failed_rejected" : "store_failed_allowed");
             return reject ? CaptureDecision.Withhold : CaptureDecision.PassOn;
         }
+
+        var captured = attempt.Value;
+        metrics.CaptureCompleted(clientId, request.ExtendsOnly ? captured ? "extended" : "not_extended" : captured ? "captured" : "unknown_client");
+        return CaptureDecision.PassOn;
     }
 
     private CaptureDecision Skipped(string clientId, string reason)

@@ -1,25 +1,16 @@
-using LogoutEnricher.Operations.AdminApi;
-using Microsoft.Extensions.Options;
-
 namespace LogoutEnricher.SilentLogouts.Doctor;
 
-/// <summary><c>GET {admin prefix}/config-findings</c>: the doctor's latest findings, behind the admin API's authentication.</summary>
+/// <summary><c>GET {admin prefix}/config-findings</c>: the doctor's latest findings.</summary>
 internal static class DoctorApi
 {
-    public static IEndpointRouteBuilder MapDoctor(this IEndpointRouteBuilder endpoints)
+    /// <summary>Adds the route to the admin API's one route group (its authentication and its store-failure answer apply).</summary>
+    public static RouteGroupBuilder MapConfigFindings(this RouteGroupBuilder admin)
     {
-        var admin = endpoints.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value;
-        if (!admin.Enabled)
+        admin.MapGet("/config-findings", (DoctorFindings findings) => Results.Ok(new
         {
-            return endpoints;
-        }
-
-        endpoints.MapGroup(admin.PathPrefix).AddEndpointFilter<AdminAuthentication>()
-            .MapGet("/config-findings", (DoctorFindings findings) => Results.Ok(new
-            {
-                findings.CheckedAt,
-                Findings = findings.All.Select(f => new { f.Issuer, f.Client, f.Finding, f.EventId, f.Advice, f.Found, f.Breaks, f.Fix }),
-            }));
-        return endpoints;
+            findings.CheckedAt,
+            Findings = findings.All.Select(f => new { f.Issuer, f.Client, f.Finding, f.EventId, f.Advice, f.Found, f.Breaks, f.Fix }),
+        }));
+        return admin;
     }
 }

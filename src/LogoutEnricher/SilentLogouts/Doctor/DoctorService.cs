@@ -1,4 +1,6 @@
 using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hosting.BackgroundWork;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.SilentLogouts.KeycloakApi;
 using Microsoft.Extensions.Options;
 
@@ -9,35 +11,34 @@ namespace LogoutEnricher.SilentLogouts.Doctor;
 /// logged once as a warning with its own event id; nothing here can stop the host or fail readiness.
 /// </summary>
 internal sealed partial class DoctorService(
-    KeycloakAdminRealms realms, ConfigDoctor doctor, DoctorFindings findings, IOptions<DoctorOptions> options, TimeProvider timeProvider, ILogger<DoctorService> logger)
-    : BackgroundService
+    KeycloakAdminRealms realms,
+    ConfigDoctor doctor,
+    DoctorFindings findings,
+    IOptions<DoctorOptions> options,
+    StoreFailures failures,
+    TimeProvider timeProvider,
+    ILogger<DoctorService> logger) : PeriodicWorker(failures, timeProvider, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled || realms.All.Count == 0)
-        {
-            return;
-        }
+    protected override string Name => "doctor";
 
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await RunOnceAsync(stoppingToken);
-                await Task.Delay(options.Value.Interval, timeProvider, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+    protected override string StoreFailureConsequence => "the findings of the last check stay until the next one";
+
+    protected override TimeSpan Interval => options.Value.Interval;
+
+    protected override bool Enabled => options.Value.Enabled && realms.All.Count > 0;
+
+    protected override async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await CheckAllAsync(cancellationToken);
+        return false;
     }
 
-    internal async Task RunOnceAsync(CancellationToken cancellationToken)
+    internal async Task CheckAllAsync(CancellationToken cancellationToken)
     {
         foreach (var realm in realms.All)
         {
             var found = await doctor.CheckAsync(realm, cancellationToken);
-            foreach (var finding in findings.Replace(realm.Settings.Issuer, found, timeProvider.GetUtcNow()))
+            foreach (var finding in findings.Replace(realm.Settings.Issuer, found, Time.GetUtcNow()))
             {
                 // Note: one event id per finding (8301-8308, Findings.EventIdOf) so that operators can alert on each.
                 logger.Log(LogLevel.Warning, new EventId(finding.EventId, "ConfigFinding_" + finding.Finding),

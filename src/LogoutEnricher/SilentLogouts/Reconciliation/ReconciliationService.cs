@@ -1,5 +1,6 @@
 using System.Globalization;
 using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.SilentLogouts.KeycloakApi;
 using LogoutEnricher.Storage;
@@ -18,47 +19,40 @@ internal sealed partial class ReconciliationService(
     ExpiryEventPoller poller,
     SessionReconciler reconciler,
     ReconciliationMetrics metrics,
+    ReplicaIdentity replica,
     IOptions<ReconciliationOptions> options,
+    StoreFailures failures,
     TimeProvider timeProvider,
-    ILogger<ReconciliationService> logger) : BackgroundService
+    ILogger<ReconciliationService> logger) : PeriodicWorker(failures, timeProvider, logger)
 {
     public const string LeaseName = "reconciliation";
     private const string LastCycleCursor = "reconciliation|last-cycle";
 
-    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    protected override string Name => "reconciliation";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string StoreFailureConsequence => "the turn is repeated after the poll interval; nothing Keycloak reported is skipped";
+
+    protected override TimeSpan Interval => options.Value.PollInterval;
+
+    protected override bool Enabled => realms.All.Count > 0 && (options.Value.ExpiryEvents || options.Value.Sessions);
+
+    protected override async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (realms.All.Count == 0 || (!settings.ExpiryEvents && !settings.Sessions))
-        {
-            return;
-        }
-
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await RunOnceAsync(stoppingToken);
-                await Task.Delay(settings.PollInterval, timeProvider, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await ReleaseAsync();
-        }
+        await TurnAsync(cancellationToken);
+        return false;
     }
 
+    protected override Task OnStoppedAsync() =>
+        Failures.TryAsync(Name, "the lease runs out by itself", () => store.ReleaseLeaseAsync(LeaseName, replica.Owner, CancellationToken.None));
+
     /// <summary>One turn: take or renew the lease, poll events, and reconcile when a cycle is due.</summary>
-    internal async Task RunOnceAsync(CancellationToken cancellationToken)
+    /// <exception cref="LogoutEnricher.Storage.StorageUnavailableException">The turn stopped; the next one repeats it.</exception>
+    internal async Task TurnAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         try
         {
-            if (!await store.TryAcquireLeaseAsync(LeaseName, _owner, settings.LeaseDuration, cancellationToken))
+            if (!await store.TryAcquireLeaseAsync(LeaseName, replica.Owner, settings.LeaseDuration, cancellationToken))
             {
                 return;
             }
@@ -78,10 +72,6 @@ internal sealed partial class ReconciliationService(
                     await reconciler.ReconcileAsync(realm, RenewLeaseAsync, cancellationToken);
                 }
             }
-        }
-        catch (StorageUnavailableException exception)
-        {
-            LogStoreFailed(logger, exception.Message);
         }
         catch (LeaseLostException)
         {
@@ -109,7 +99,7 @@ internal sealed partial class ReconciliationService(
 
     private async Task<bool> CycleDueAsync(CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         var last = await store.GetCursorAsync(LastCycleCursor, cancellationToken);
         if (last is not null && long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var at)
             && now - at < (long)options.Value.Interval.TotalMilliseconds)
@@ -124,21 +114,9 @@ internal sealed partial class ReconciliationService(
     /// <summary>Keeps the lease while a long cycle runs; another replica holding it now stops this one at once.</summary>
     private async Task RenewLeaseAsync(CancellationToken cancellationToken)
     {
-        if (!await store.TryAcquireLeaseAsync(LeaseName, _owner, options.Value.LeaseDuration, cancellationToken))
+        if (!await store.TryAcquireLeaseAsync(LeaseName, replica.Owner, options.Value.LeaseDuration, cancellationToken))
         {
             throw new LeaseLostException();
-        }
-    }
-
-    private async Task ReleaseAsync()
-    {
-        try
-        {
-            await store.ReleaseLeaseAsync(LeaseName, _owner, CancellationToken.None);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            LogStoreFailed(logger, exception.Message);
         }
     }
 
@@ -148,9 +126,6 @@ internal sealed partial class ReconciliationService(
         Message = "USER_SESSION_DELETED events of realm {Realm} could not be read, the cursor stays and nothing is skipped: {Reason}")]
     private static partial void LogPollFailed(ILogger logger, string realm, string reason);
 
-    [LoggerMessage(EventId = EventIds.ReconciliationStoreFailed, EventName = nameof(EventIds.ReconciliationStoreFailed), Level = LogLevel.Error,
-        Message = "The store failed during reconciliation; the turn is repeated later: {ErrorMessage}")]
-    private static partial void LogStoreFailed(ILogger logger, string errorMessage);
 
     [LoggerMessage(EventId = EventIds.ReconciliationLeaseLost, EventName = nameof(EventIds.ReconciliationLeaseLost), Level = LogLevel.Warning,
         Message = "The reconciliation lease was taken over by another replica during a cycle; this replica stopped its cycle")]
