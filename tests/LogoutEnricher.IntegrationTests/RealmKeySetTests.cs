@@ -152,6 +152,52 @@ public sealed class RealmKeySetTests
         Assert.Contains(await KeysAsync(certs), k => k.GetProperty("kid").GetString() == own);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("")]
+    [InlineData("anything")]
+    public async Task RealmCerts_OutsiderSendsTheKeyFetchHeader_GetsTheMergedSetNotKeycloaksPassedThrough(string value)
+    {
+        await using var env = await TestEnvironment.StartAsync(FrontDoor);
+        using var request = new HttpRequestMessage(HttpMethod.Get, CertsPath);
+        request.Headers.TryAddWithoutValidation(ProviderKeyCache.KeyFetchHeader, value);
+
+        using var response = await env.Client.SendAsync(request);
+        var keys = await KeysAsync(response);
+        var own = JsonDocument.Parse(await env.Client.GetStringAsync("/.well-known/jwks.json")).RootElement.GetProperty("keys")[0].GetProperty("kid").GetString();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Upstream-Status"), "the request was passed to Keycloak in LogoutEnricher's name");
+        Assert.Contains(keys, k => k.GetProperty("kid").GetString() == own);
+    }
+
+    [Fact]
+    public async Task RealmCerts_OutsiderKeyFetchHeaderForAnUnconfiguredRealm_IsNotForwarded()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings => settings["LogoutEnricher:RealmKeySet:Enabled"] = "true");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/realms/not-configured/protocol/openid-connect/certs");
+        request.Headers.TryAddWithoutValidation(ProviderKeyCache.KeyFetchHeader, "1");
+
+        using var response = await env.Client.SendAsync(request);
+
+        Assert.False(response.Headers.Contains("X-Upstream-Status"), "the request reached Keycloak");
+        await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task RealmCerts_LogoutEnrichersOwnKeyFetch_GetsKeycloaksSetPassedThrough()
+    {
+        await using var env = await TestEnvironment.StartAsync(FrontDoor);
+        using var request = new HttpRequestMessage(HttpMethod.Get, CertsPath);
+        request.Headers.Add(ProviderKeyCache.KeyFetchHeader, env.Services.GetRequiredService<KeyFetchMarker>().Value);
+
+        using var response = await env.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.Contains("X-Upstream-Status"));
+        Assert.Equal([FakeKeycloak.EncryptionKeyId, FakeKeycloak.SigningKeyId], (await KeysAsync(response)).Select(k => k.GetProperty("kid").GetString()));
+    }
+
     internal static void FrontDoor(Dictionary<string, string?> settings)
     {
         settings["LogoutEnricher:Upstream:FrontDoor"] = "true";

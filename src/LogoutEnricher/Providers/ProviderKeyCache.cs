@@ -25,7 +25,8 @@ internal sealed partial class ProviderKeyCache(
     /// <summary>
     /// Sent with every discovery and key-set request. When the provider's <c>jwks_uri</c> leads back to LogoutEnricher
     /// (its public URL is LogoutEnricher, and Keycloak names that URL), the realm key set endpoint sees this header and
-    /// answers with Keycloak's own set instead of the merged one: the issuer's keys never include LogoutEnricher's.
+    /// answers with Keycloak's own set instead of the merged one: the issuer's keys never include LogoutEnricher's. Its
+    /// value is a <see cref="KeyFetchMarker"/>: only LogoutEnricher's own requests are honoured.
     /// </summary>
     public const string KeyFetchHeader = "X-LogoutEnricher-Key-Fetch";
 
