@@ -26,6 +26,7 @@ internal static class EventIds
     public const int CaptureSkippedNoSession = 1101;
     public const int CaptureSkippedForeignIssuer = 1103;
     public const int ForwardingFailed = 1201;
+    public const int ForwardingHostRefused = 1202;
 
     // 2000-2999 logout pipeline
     public const int LogoutTokenRejected = 2001;
