@@ -198,6 +198,30 @@ public sealed class RealmKeySetTests
         Assert.Equal([FakeKeycloak.EncryptionKeyId, FakeKeycloak.SigningKeyId], (await KeysAsync(response)).Select(k => k.GetProperty("kid").GetString()));
     }
 
+    [Theory]
+    [InlineData("max-age=abc")]
+    [InlineData("max-age=\"60")]
+    [InlineData("public,,, =")]
+    public async Task RealmCerts_KeycloakSendsAnUnparseableCacheControl_IsServedNoCache(string cacheControl)
+    {
+        await using var env = await TestEnvironment.StartAsync(FrontDoor, keycloak: keycloak => keycloak.JwksCacheControl = cacheControl);
+
+        using var response = await env.Client.GetAsync(CertsPath);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task RealmCerts_KeycloakSendsNoCacheControl_IsServedWithTheConfiguredMaxAge()
+    {
+        await using var env = await TestEnvironment.StartAsync(FrontDoor);
+
+        using var response = await env.Client.GetAsync(CertsPath);
+
+        Assert.Equal("public, max-age=300", response.Headers.CacheControl?.ToString());
+    }
+
     internal static void FrontDoor(Dictionary<string, string?> settings)
     {
         settings["LogoutEnricher:Upstream:FrontDoor"] = "true";
