@@ -18,6 +18,7 @@ internal sealed class StorageOptionsValidator(IServiceProvider services) : IVali
     {
         var failures = new List<string>();
         OptionsRules.RequirePositive(failures, $"{Root}:PurgeInterval", options.PurgeInterval);
+        OptionsRules.RequirePositive(failures, $"{Root}:RequestWaitLimit", options.RequestWaitLimit);
         if (options.EncryptionKey is { Length: > 0 } key && !IsValidKey(key))
         {
             failures.Add($"{Root}:EncryptionKey is not the base64 of 32 bytes: generate one with 'openssl rand -base64 32'.");
