@@ -21,6 +21,7 @@ internal static class DeliveryServiceCollectionExtensions
         services.AddSingleton<OutboxPayloadProtector>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<DispatcherStatistics>();
+        services.AddSingleton<ReplicaIdentity>();
         services.AddHostedService<OutboxDispatcher>();
 
         // Note: redirects are not followed (a 3xx is a failed delivery, as with Keycloak), and the timeout is applied

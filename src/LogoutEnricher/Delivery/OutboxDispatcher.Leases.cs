@@ -5,8 +5,8 @@ namespace LogoutEnricher.Delivery;
 
 /// <summary>
 /// What the dispatcher leases (issue 13 item 12): only entries it can start now, so a replica that dies holds back no
-/// more than its deliveries in flight; and with a stable <c>Delivery:ReplicaId</c> it takes even those back when it
-/// starts again.
+/// more than its deliveries in flight; and under its stable identity (<see cref="ReplicaIdentity"/>) it takes even
+/// those back when it starts again.
 /// </summary>
 internal sealed partial class OutboxDispatcher
 {
@@ -68,7 +68,7 @@ internal sealed partial class OutboxDispatcher
     /// <summary>With a stable identity, the leases this replica held when it died are its own: free them at once.</summary>
     private async Task TakeBackOwnLeasesAsync(CancellationToken stoppingToken)
     {
-        if (string.IsNullOrWhiteSpace(Settings.ReplicaId))
+        if (!identity.IsStable)
         {
             return;
         }

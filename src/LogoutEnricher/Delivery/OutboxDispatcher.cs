@@ -20,6 +20,7 @@ internal sealed partial class OutboxDispatcher(
     DispatcherStatistics statistics,
     StoreFailures failures,
     IOptions<DeliveryOptions> options,
+    ReplicaIdentity identity,
     TimeProvider timeProvider,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -31,12 +32,10 @@ internal sealed partial class OutboxDispatcher(
     private readonly Dictionary<(string Issuer, string ClientId), int> _startedPerClient = [];
 
     /// <summary>
-    /// <c>Delivery:ReplicaId</c> when configured (stable across restarts), else unique per process and host instance,
-    /// so that two replicas (or two hosts in one test) never share leases.
+    /// This replica's <see cref="ReplicaIdentity"/>: stable across restarts (configured, or persisted in the data
+    /// directory), yet never shared by two running replicas (or two hosts in one test).
     /// </summary>
-    public string Owner { get; } = string.IsNullOrWhiteSpace(options.Value.ReplicaId)
-        ? $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"
-        : "replica/" + options.Value.ReplicaId;
+    public string Owner => identity.Owner;
 
     private DeliveryOptions Settings => options.Value;
 

@@ -42,6 +42,7 @@ internal static class EventIds
     public const int DeliveryDeadLettered = 3004;
     public const int DeliveryAttemptFailedUnexpectedly = 3006;
     public const int OutboxLeasesTakenBack = 3010;
+    public const int ReplicaIdentityNotPersisted = 3011;
 
     // 4000-4999 Signing
     public const int SigningKeyGenerated = 4001;
