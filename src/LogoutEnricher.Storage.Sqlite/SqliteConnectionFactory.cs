@@ -11,6 +11,7 @@ internal sealed class SqliteConnectionFactory : IDisposable
     private readonly string _connectionString;
     private readonly string _directory;
     private readonly string _connectionPragmas;
+    private readonly TimeSpan _busyTimeout;
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
     private volatile bool _walEnabled;
 
@@ -19,7 +20,7 @@ internal sealed class SqliteConnectionFactory : IDisposable
         var path = System.IO.Path.GetFullPath(options.Path, contentRoot ?? Directory.GetCurrentDirectory());
         DataSource = path;
         _directory = System.IO.Path.GetDirectoryName(path)!;
-        var busyTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalMilliseconds);
+        _busyTimeout = options.BusyTimeout;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -28,16 +29,18 @@ internal sealed class SqliteConnectionFactory : IDisposable
             Pooling = true,
             // Note: off by default in SQLite, per connection; the app_sessions cascade depends on it.
             ForeignKeys = true,
-            // Note: Microsoft.Data.Sqlite retries SQLITE_BUSY itself until the command timeout; keeping both limits
-            // equal makes BusyTimeout the real upper bound of a wait.
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+            // Note: Microsoft.Data.Sqlite retries a statement that returned SQLITE_BUSY until the command timeout has
+            // passed, and SQLite's busy handler gives up just before busy_timeout: equal limits meant a second full
+            // wait (10 s for 5 s). One second, the least it takes, leaves SQLite's busy handler (busy_timeout, set
+            // per open) as the one wait, and still retries a BUSY that SQLite returns without waiting.
+            DefaultTimeout = 1,
         }.ToString();
         // Note: synchronous=FULL fsyncs the WAL at every commit, so a committed write survives power loss: a 200 for a
         // capture or a queued logout means durable. NORMAL would be safe from corruption but could drop the last
         // commits. Group commit (SqliteGroupCommit) is what keeps the fsync per commit cheap.
         // secure_delete zeroes what a delete frees: a removed app session or a mapping rewritten with hashes
         // leaves no readable copy in the file's free pages.
-        _connectionPragmas = FormattableString.Invariant($"PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA busy_timeout={busyTimeout};");
+        _connectionPragmas = "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;";
     }
 
     /// <summary>The absolute path of the database file.</summary>
@@ -51,6 +54,9 @@ internal sealed class SqliteConnectionFactory : IDisposable
         {
             Directory.CreateDirectory(_directory);
             await connection.OpenAsync(cancellationToken);
+            // Note: set at every open, not once per native connection: a request's wait budget (StorageWaitBudget)
+            // shortens it, and the pool hands the same native connection to background work next.
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, (int)Math.Ceiling(StorageWaitBudget.Limit(_busyTimeout).TotalMilliseconds));
             // Note: the pragmas belong to the native connection, which the pool keeps open between uses; running
             // them once per native connection rather than once per open saves a statement on every store call.
             if (_configured.TryGetValue(connection.Handle!, out _))

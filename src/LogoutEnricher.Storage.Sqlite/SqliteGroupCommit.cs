@@ -36,7 +36,20 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
     /// </summary>
     public async Task<SqliteWrite> BeginAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        // Note: a writer ahead may be waiting for another process's lock; a request waits for the gate no longer
+        // than its budget (StorageWaitBudget), then the store counts as unavailable, as for the lock itself.
+        if (StorageWaitBudget.Remaining is { } left)
+        {
+            if (!await _gate.WaitAsync(left, cancellationToken))
+            {
+                throw new StorageUnavailableException("SQLite storage is busy: another writer held the database for longer than this request may wait.");
+            }
+        }
+        else
+        {
+            await _gate.WaitAsync(cancellationToken);
+        }
+
         try
         {
             if (_open is { } full && full.Writes >= _maxBatch)

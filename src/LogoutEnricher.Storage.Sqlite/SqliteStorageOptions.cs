@@ -11,7 +11,8 @@ public sealed class SqliteStorageOptions
 
     /// <summary>
     /// How long a statement waits for another writer to release the database before it fails with
-    /// <see cref="StorageUnavailableException"/>. Must be positive. Default: 5 seconds.
+    /// <see cref="StorageUnavailableException"/>. Must be positive. Within an HTTP request the wait is shorter when
+    /// the request's budget (<c>Storage:RequestWaitLimit</c>) has less left. Default: 5 seconds.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

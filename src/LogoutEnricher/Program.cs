@@ -1,5 +1,6 @@
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Hosting.Startup;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Operations.AdminApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,8 @@ return StartupGuard.Run("LogoutEnricher", () => builder.Configuration, () =>
     // The request pipeline. Routing runs first (the host inserts it), so the middleware below sees the matched
     // endpoint: body limits come from endpoint metadata (WithRequestBodyLimit, applied by routing; Kestrel's default is
     // the small limit of LogoutEnricher's own routes), rate limits from RequireRateLimiting on the logout and token routes.
+    // Each request waits at most Storage:RequestWaitLimit in all for a busy store (below Keycloak's 5 s timeout).
+    app.UseStorageWaitBudget();
     app.UseRateLimiter();
     app.UseAdminProblemDetails();
     app.MapLogoutEnricher();

@@ -1,4 +1,6 @@
 using System.Net;
+using LogoutEnricher.Delivery;
+using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
@@ -56,5 +58,29 @@ public sealed class DispatcherLeaseTests
         {
             await Task.Delay(20, cts.Token);
         }
+    }
+
+    [Fact]
+    public async Task ReplicaIdentity_NoReplicaId_IsKeptPerDataDirectoryAcrossRestartsButNeverSharedByTwoRunningHosts()
+    {
+        await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
+        var first = env.Services.GetRequiredService<ReplicaIdentity>();
+        var owner = first.Owner;
+
+        string second;
+        await using (var replica = env.StartReplica(out var client))
+        {
+            client.Dispose();
+            var other = replica.Services.GetRequiredService<ReplicaIdentity>();
+            (second, var secondStable) = (other.Owner, other.IsStable);
+            Assert.False(secondStable);
+        }
+
+        await env.RestartSidecarAsync();
+        var restarted = env.Services.GetRequiredService<ReplicaIdentity>();
+
+        Assert.True(first.IsStable);
+        Assert.NotEqual(owner, second);
+        Assert.Equal((owner, true), (restarted.Owner, restarted.IsStable));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog.Events;
@@ -82,6 +83,41 @@ public sealed class FailureTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.True(body.RootElement.TryGetProperty("access_token", out _));
+    }
+
+    [Fact]
+    public async Task Logout_DatabaseLockedByAnotherConnection_Answers400TemporarilyUnavailableWithinTheRequestBudgetNotTheBusyTimeout()
+    {
+        // A busy timeout of a minute: only the request's budget (Storage:RequestWaitLimit, 2 s by default) can answer
+        // Keycloak in time; before it, two full busy waits made a 5 s busy timeout a 10 s answer.
+        await using var env = await TestEnvironment.StartAsync(settings => settings["LogoutEnricher:Storage:Sqlite:BusyTimeout"] = "00:01:00");
+        await env.LoginAsync(The.ClientId, The.AppSessionId);
+        await using var other = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(env.DataDirectory, "logoutenricher.db"),
+            Pooling = false,
+        }.ToString());
+        await other.OpenAsync();
+        await using (var exclusive = other.CreateCommand())
+        {
+            exclusive.CommandText = "BEGIN EXCLUSIVE;";
+            await exclusive.ExecuteNonQueryAsync();
+        }
+
+        // Note: a generous bound, half the busy timeout: the budget answers in about 2 s even on a loaded machine.
+        using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "temporarily_unavailable");
+        Assert.Empty(env.App.Received);
+        await using (var rollback = other.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        // Once the lock is gone, a logout goes through again.
+        using var retry = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
     }
 
     [Fact]

@@ -233,6 +233,25 @@ public sealed class KeycloakAdminPushTests
         Assert.NotNull(await env.Services.GetRequiredService<ProtectedSessionStore>().FindAsync(new SessionKey(env.Keycloak.Issuer, The.ClientId, The.Sid)));
     }
 
+    [Theory]
+    [InlineData(253402300790L)]
+    [InlineData(253402300799L)]
+    [InlineData(253402300800L)]
+    [InlineData(long.MaxValue)]
+    [InlineData(32503680001L)]
+    public async Task Push_ExpirationNearOrPastTheYear9999_Answers400WithAnOAuthErrorBodyNot500(long expiration)
+    {
+        await using var env = await TestEnvironment.StartAsync(TestEnvironment.Queued);
+        var builder = env.Keycloak.LogoutAction(The.ClientId, NowSeconds());
+        builder.Claims["expiration"] = expiration;
+
+        using var response = await FakeKeycloak.PushAsync(env.Client, LogoutPath, builder.Sign());
+
+        var description = await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.StartsWith("MalformedAction:", description, StringComparison.Ordinal);
+        Assert.Empty(await env.Services.GetRequiredService<IFanOutJobStore>().ListAsync(10));
+    }
+
     [Fact]
     public async Task Push_IssuerKeysCannotBeRead_Answers400TemporarilyUnavailableNot500()
     {

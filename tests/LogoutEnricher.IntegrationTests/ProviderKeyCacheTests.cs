@@ -56,7 +56,7 @@ public sealed class ProviderKeyCacheTests
         }
 
         env.Keycloak.JwksAvailable = true;
-        Assert.Equal(HttpStatusCode.OK, await ReadinessWithinAsync(env, TimeSpan.FromSeconds(10)));
+        Assert.Equal(HttpStatusCode.OK, await ReadinessWithinAsync(env, TimeSpan.FromSeconds(30)));
         Assert.Empty(env.App.Received);
     }
 
@@ -75,7 +75,7 @@ public sealed class ProviderKeyCacheTests
         using var logout = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
         await Responses.AssertOAuthErrorAsync(logout, HttpStatusCode.BadRequest, "temporarily_unavailable");
         env.Keycloak.DiscoveryOverride = env.Keycloak.JwksOverride = null;
-        Assert.Equal(HttpStatusCode.OK, await ReadinessWithinAsync(env, TimeSpan.FromSeconds(20)));
+        Assert.Equal(HttpStatusCode.OK, await ReadinessWithinAsync(env, TimeSpan.FromSeconds(30)));
     }
 
     /// <summary>Polls <c>/health/ready</c> every 100 ms until it answers 200 or <paramref name="within"/> has passed.</summary>

@@ -34,16 +34,16 @@ public sealed class QueuedDeliveryTests
         await env.LoginAsync(The.ClientId, The.AppSessionId);
         await env.App.StopAsync();
 
-        var sent = DateTimeOffset.UtcNow;
+        // Note: "at once" is an order, not a duration (a bound of a second fails on a loaded machine): Keycloak has its
+        // 200 while the application is still down and has received nothing, so the answer did not wait for delivery.
         using var response = await env.SendLogoutAsync(env.Keycloak.LogoutToken().Sign());
-        var answeredIn = DateTimeOffset.UtcNow - sent;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(env.App.Received);
         await Task.Delay(TimeSpan.FromSeconds(20));
         Assert.Empty(env.App.Received);
         await env.App.RestartAsync();
-        await env.App.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        await env.App.WaitForAsync(1, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(answeredIn < TimeSpan.FromSeconds(1), $"Keycloak waited {answeredIn}");
         var received = Assert.Single(env.App.Received);
         Assert.True(received.Valid, received.Error);
         Assert.Equal([The.AppSessionId], received.AdapterSessionIds);

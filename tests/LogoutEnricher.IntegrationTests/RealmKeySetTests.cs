@@ -152,6 +152,76 @@ public sealed class RealmKeySetTests
         Assert.Contains(await KeysAsync(certs), k => k.GetProperty("kid").GetString() == own);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("")]
+    [InlineData("anything")]
+    public async Task RealmCerts_OutsiderSendsTheKeyFetchHeader_GetsTheMergedSetNotKeycloaksPassedThrough(string value)
+    {
+        await using var env = await TestEnvironment.StartAsync(FrontDoor);
+        using var request = new HttpRequestMessage(HttpMethod.Get, CertsPath);
+        request.Headers.TryAddWithoutValidation(ProviderKeyCache.KeyFetchHeader, value);
+
+        using var response = await env.Client.SendAsync(request);
+        var keys = await KeysAsync(response);
+        var own = JsonDocument.Parse(await env.Client.GetStringAsync("/.well-known/jwks.json")).RootElement.GetProperty("keys")[0].GetProperty("kid").GetString();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Upstream-Status"), "the request was passed to Keycloak in LogoutEnricher's name");
+        Assert.Contains(keys, k => k.GetProperty("kid").GetString() == own);
+    }
+
+    [Fact]
+    public async Task RealmCerts_OutsiderKeyFetchHeaderForAnUnconfiguredRealm_IsNotForwarded()
+    {
+        await using var env = await TestEnvironment.StartAsync(settings => settings["LogoutEnricher:RealmKeySet:Enabled"] = "true");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/realms/not-configured/protocol/openid-connect/certs");
+        request.Headers.TryAddWithoutValidation(ProviderKeyCache.KeyFetchHeader, "1");
+
+        using var response = await env.Client.SendAsync(request);
+
+        Assert.False(response.Headers.Contains("X-Upstream-Status"), "the request reached Keycloak");
+        await Responses.AssertOAuthErrorAsync(response, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task RealmCerts_LogoutEnrichersOwnKeyFetch_GetsKeycloaksSetPassedThrough()
+    {
+        await using var env = await TestEnvironment.StartAsync(FrontDoor);
+        using var request = new HttpRequestMessage(HttpMethod.Get, CertsPath);
+        request.Headers.Add(ProviderKeyCache.KeyFetchHeader, env.Services.GetRequiredService<KeyFetchMarker>().Value);
+
+        using var response = await env.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.Contains("X-Upstream-Status"));
+        Assert.Equal([FakeKeycloak.EncryptionKeyId, FakeKeycloak.SigningKeyId], (await KeysAsync(response)).Select(k => k.GetProperty("kid").GetString()));
+    }
+
+    [Theory]
+    [InlineData("max-age=abc")]
+    [InlineData("max-age=\"60")]
+    [InlineData("public,,, =")]
+    public async Task RealmCerts_KeycloakSendsAnUnparseableCacheControl_IsServedNoCache(string cacheControl)
+    {
+        await using var env = await TestEnvironment.StartAsync(FrontDoor, keycloak: keycloak => keycloak.JwksCacheControl = cacheControl);
+
+        using var response = await env.Client.GetAsync(CertsPath);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task RealmCerts_KeycloakSendsNoCacheControl_IsServedWithTheConfiguredMaxAge()
+    {
+        await using var env = await TestEnvironment.StartAsync(FrontDoor);
+
+        using var response = await env.Client.GetAsync(CertsPath);
+
+        Assert.Equal("public, max-age=300", response.Headers.CacheControl?.ToString());
+    }
+
     internal static void FrontDoor(Dictionary<string, string?> settings)
     {
         settings["LogoutEnricher:Upstream:FrontDoor"] = "true";

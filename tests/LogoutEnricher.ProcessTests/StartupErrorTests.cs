@@ -53,8 +53,8 @@ public sealed class StartupErrorTests
         });
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("LogoutEnricher:Storage:Provder is not a setting of LogoutEnricher and is ignored: did you mean LogoutEnricher:Storage:Provider?",
-            result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("  LogoutEnricher:Storage:Provder\n    problem: LogoutEnricher:Storage:Provder is not a setting of LogoutEnricher", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("did you mean LogoutEnricher:Storage:Provider?", result.StandardError, StringComparison.Ordinal);
         AssertNoStackTrace(result);
     }
 

@@ -2,8 +2,11 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using LogoutEnricher.Delivery;
+using LogoutEnricher.Hosting.BackgroundWork;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Logout;
 using LogoutEnricher.Storage;
+using Microsoft.Extensions.Hosting;
 
 namespace LogoutEnricher.Tests;
 
@@ -49,6 +52,35 @@ public sealed partial class ArchitectureTests
     }
 
     [Fact]
+    public void StoreFailures_HandledOnlyByTheOneMechanism()
+    {
+        // Every store failure is counted and logged once, by StoreFailures; no other code catches the exception.
+        var source = Path.Combine(RepositoryRoot(), "src", "LogoutEnricher");
+        var catching = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(file => !IsBuildOutput(source, file) && Path.GetFileName(file) != "StoreFailures.cs")
+            .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line, index)))
+            .Where(x => StoreFailureCatch().IsMatch(x.line))
+            .Select(x => $"{Path.GetRelativePath(source, x.file)}:{x.index + 1}")
+            .ToList();
+
+        Assert.True(catching.Count == 0, "Store failures caught outside StoreFailures: " + string.Join(", ", catching));
+    }
+
+    [Fact]
+    public void BackgroundLoops_AreThePeriodicWorker()
+    {
+        // One primitive for background work; the dispatcher runs its own bounded concurrency but shares the wake signal,
+        // the replica identity and the store-failure mechanism.
+        var loops = Host.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(BackgroundService).IsAssignableFrom(t) && !typeof(PeriodicWorker).IsAssignableFrom(t))
+            .Select(t => t.FullName)
+            .ToList();
+
+        Assert.Equal([typeof(OutboxDispatcher).FullName], loops);
+        Assert.True(Host.GetTypes().Count(t => !t.IsAbstract && typeof(PeriodicWorker).IsAssignableFrom(t)) >= 5);
+    }
+
+    [Fact]
     public void HostNamespaces_AreTheirFoldersUnderSixAreas()
     {
         var source = Path.Combine(RepositoryRoot(), "src", "LogoutEnricher");
@@ -90,6 +122,9 @@ public sealed partial class ArchitectureTests
 
     [GeneratedRegex(@"^\s*namespace\s+([\w.]+)\s*;", RegexOptions.Multiline)]
     private static partial Regex NamespaceDeclaration();
+
+    [GeneratedRegex(@"catch\s*\(\s*(LogoutEnricher\.Storage\.)?StorageUnavailableException|\bis\s+(LogoutEnricher\.Storage\.)?StorageUnavailableException")]
+    private static partial Regex StoreFailureCatch();
 
     [GeneratedRegex(@"//.*\b[Ii]ssues?\s+#?\d+\b")]
     private static partial Regex TrackerCitation();

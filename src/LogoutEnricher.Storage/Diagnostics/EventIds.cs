@@ -27,6 +27,7 @@ public static class EventIds
     public const int CaptureSkippedNoSession = 1101;
     public const int CaptureSkippedForeignIssuer = 1103;
     public const int ForwardingFailed = 1201;
+    public const int ForwardingHostRefused = 1202;
 
     // 2000-2999 logout pipeline
     public const int LogoutTokenRejected = 2001;
@@ -41,6 +42,7 @@ public static class EventIds
     public const int DeliveryDeadLettered = 3004;
     public const int DeliveryAttemptFailedUnexpectedly = 3006;
     public const int OutboxLeasesTakenBack = 3010;
+    public const int ReplicaIdentityNotPersisted = 3011;
 
     // 4000-4999 Signing
     public const int SigningKeyGenerated = 4001;

@@ -53,8 +53,10 @@ public sealed class DeliveryOptions
     /// A stable name of this replica (e.g. the StatefulSet pod name, or any fixed name for the single instance of an
     /// embedded SQLite deployment), unique among the replicas sharing a store. When set, the dispatcher leases under it
     /// and, when it starts, takes back at once the leases it held when it died, instead of leaving them to expire after
-    /// <see cref="LeaseDuration"/>. Two running replicas must never share it. Default: none (a new random identity per
-    /// start; a crashed replica's entries wait for their leases to expire).
+    /// <see cref="LeaseDuration"/>. Two running replicas must never share it. Default: none, and then an id persisted
+    /// in the data directory (<c>replica-id</c> beside the SQLite file, or <c>data/replica-id</c> under the content
+    /// root with the machine name in front), held by one process at a time; a second process on the same directory
+    /// gets a random identity per start, whose entries wait for their leases to expire after a crash.
     /// </summary>
     public string? ReplicaId { get; set; }
 

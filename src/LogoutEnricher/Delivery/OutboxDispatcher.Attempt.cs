@@ -100,17 +100,9 @@ internal sealed partial class OutboxDispatcher
     }
 
     /// <summary>Gives a leased entry back unchanged, due now, so that a stopping replica does not hold it until the lease ends.</summary>
-    private async Task ReleaseAsync(OutboxEntry entry)
-    {
-        try
-        {
-            await outbox.RescheduleAsync(entry.Id, entry.Attempts, timeProvider.GetUtcNow(), entry.LastError ?? "released", CancellationToken.None);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            failures.Report("outbox", exception, "a lease was not released; it runs out by itself");
-        }
-    }
+    private Task<bool> ReleaseAsync(OutboxEntry entry) =>
+        failures.TryAsync("outbox", "a lease was not released; it runs out by itself",
+            () => outbox.RescheduleAsync(entry.Id, entry.Attempts, timeProvider.GetUtcNow(), entry.LastError ?? "released", CancellationToken.None));
 
     [LoggerMessage(EventId = EventIds.DeliveryAttemptFailedUnexpectedly, EventName = nameof(EventIds.DeliveryAttemptFailedUnexpectedly), Level = LogLevel.Error,
         Message = "Delivery to client {ClientId} (entry {EntryId}) failed unexpectedly ({ExceptionType}: {ErrorMessage}); the entry is tried again when its lease runs out")]

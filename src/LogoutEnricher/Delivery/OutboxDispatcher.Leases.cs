@@ -5,8 +5,8 @@ using LogoutEnricher.Storage;
 namespace LogoutEnricher.Delivery;
 
 /// <summary>
-/// What the dispatcher leases: only entries it can start now, so a replica that dies holds back no
-/// more than its deliveries in flight; and with a stable <c>Delivery:ReplicaId</c> it takes even those back when it
+/// What the dispatcher leases: only entries it can start now, so a replica that dies holds back no more than its
+/// deliveries in flight; and under its stable identity (<see cref="ReplicaIdentity"/>) it takes even those back when it
 /// starts again.
 /// </summary>
 internal sealed partial class OutboxDispatcher
@@ -69,23 +69,17 @@ internal sealed partial class OutboxDispatcher
     /// <summary>With a stable identity, the leases this replica held when it died are its own: free them at once.</summary>
     private async Task TakeBackOwnLeasesAsync(CancellationToken stoppingToken)
     {
-        if (string.IsNullOrWhiteSpace(Settings.ReplicaId))
+        if (!identity.IsStable)
         {
             return;
         }
 
-        try
+        // Note: on a store failure the leases expire as they would without a stable identity.
+        var released = await failures.TryAsync("outbox", "own leases not taken back; they expire after Delivery:LeaseDuration",
+            () => outbox.ReleaseLeasesAsync(Owner, stoppingToken));
+        if (released.Value > 0)
         {
-            var released = await outbox.ReleaseLeasesAsync(Owner, stoppingToken);
-            if (released > 0)
-            {
-                LogLeasesTakenBack(logger, Owner, released);
-            }
-        }
-        catch (StorageUnavailableException exception)
-        {
-            // Note: the leases then expire as they would without a stable identity.
-            failures.Report("outbox", exception, "own leases not taken back; they expire after Delivery:LeaseDuration");
+            LogLeasesTakenBack(logger, Owner, released.Value);
         }
     }
 

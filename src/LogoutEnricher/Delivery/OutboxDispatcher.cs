@@ -24,6 +24,7 @@ internal sealed partial class OutboxDispatcher(
     DispatcherStatistics statistics,
     StoreFailures failures,
     IOptions<DeliveryOptions> options,
+    ReplicaIdentity identity,
     TimeProvider timeProvider,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -35,12 +36,10 @@ internal sealed partial class OutboxDispatcher(
     private readonly Dictionary<(string Issuer, string ClientId), int> _startedPerClient = [];
 
     /// <summary>
-    /// <c>Delivery:ReplicaId</c> when configured (stable across restarts), else unique per process and host instance,
-    /// so that two replicas (or two hosts in one test) never share leases.
+    /// This replica's <see cref="ReplicaIdentity"/>: stable across restarts (configured, or persisted in the data
+    /// directory), yet never shared by two running replicas (or two hosts in one test).
     /// </summary>
-    public string Owner { get; } = string.IsNullOrWhiteSpace(options.Value.ReplicaId)
-        ? $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"
-        : "replica/" + options.Value.ReplicaId;
+    public string Owner => identity.Owner;
 
     private DeliveryOptions Settings => options.Value;
 
@@ -82,14 +81,10 @@ internal sealed partial class OutboxDispatcher(
         // Note: the lease is taken to end LeaseDuration after this instant, before the store call, so the local view of
         // its end is never later than the store's.
         var leasedUntil = timeProvider.GetUtcNow() + Settings.LeaseDuration;
-        IReadOnlyList<OutboxEntry> entries;
-        try
+        var leased = await failures.TryAsync("outbox", "nothing leased; the next poll tries again",
+            () => outbox.LeaseAsync(Owner, free, Settings.LeaseDuration, stoppingToken));
+        if (leased.Value is not { } entries)
         {
-            entries = await outbox.LeaseAsync(Owner, free, Settings.LeaseDuration, stoppingToken);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            failures.Report("outbox", exception, "nothing leased; the next poll tries again");
             return false;
         }
 
@@ -124,7 +119,9 @@ internal sealed partial class OutboxDispatcher(
             await gate.WaitAsync(stoppingToken);
             try
             {
-                await AttemptAsync(entry, leasedUntil, stoppingToken);
+                // Note: on a store failure the lease runs out and the entry is tried again, by this replica or another.
+                await failures.TryAsync("outbox", "the delivery outcome was not recorded; the entry is tried again when its lease runs out",
+                    () => AttemptAsync(entry, leasedUntil, stoppingToken));
             }
             finally
             {
@@ -134,11 +131,6 @@ internal sealed partial class OutboxDispatcher(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             await ReleaseAsync(entry);
-        }
-        catch (StorageUnavailableException exception)
-        {
-            // Note: the lease runs out and the entry is tried again, by this replica or another.
-            failures.Report("outbox", exception, "the delivery outcome was not recorded; the entry is tried again when its lease runs out");
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {

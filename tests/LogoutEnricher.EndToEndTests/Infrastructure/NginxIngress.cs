@@ -12,6 +12,7 @@ internal sealed class NginxIngress : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    private readonly ChildOutput _stderr = new("nginx");
 
     private NginxIngress(Process process, string directory, int port)
     {
@@ -71,9 +72,10 @@ internal sealed class NginxIngress : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.ErrorDataReceived += (_, line) => { if (line.Data is { Length: > 0 }) { Console.Error.WriteLine("[nginx] " + line.Data); } };
-        process.BeginErrorReadLine();
         var ingress = new NginxIngress(process, directory, port);
+        // Kept, never echoed to the console from this callback (see ChildOutput).
+        process.ErrorDataReceived += (_, line) => { if (line.Data is { Length: > 0 }) { ingress._stderr.Add(line.Data); } };
+        process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!await AcceptsAsync(port))
         {
@@ -81,7 +83,7 @@ internal sealed class NginxIngress : IAsyncDisposable
             {
                 var log = File.Exists(Path.Combine(directory, "error.log")) ? File.ReadAllText(Path.Combine(directory, "error.log")) : "";
                 await ingress.DisposeAsync();
-                throw new InvalidOperationException("nginx did not start: " + log);
+                throw new InvalidOperationException("nginx did not start: " + log + Environment.NewLine + ingress._stderr);
             }
 
             await Task.Delay(100);
@@ -102,6 +104,7 @@ internal sealed class NginxIngress : IAsyncDisposable
         }
 
         _process.Dispose();
+        _stderr.AttachToTestOutput();
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -5,13 +5,21 @@ namespace LogoutEnricher.EndToEndTests.Infrastructure;
 
 /// <summary>
 /// A node script of this repository as a child process: started in its npm folder, ready once it prints a line
-/// starting with <c>ready </c>, its stderr kept and echoed, and killed with its children when disposed.
+/// starting with <c>ready </c>, its stderr kept (in <see cref="Errors"/>, in the error when it does not start, and in
+/// the running test's output when disposed; never echoed to the console, see <see cref="ChildOutput"/>), and killed
+/// with its children when disposed.
 /// </summary>
 internal sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private NodeProcess(Process process) => _process = process;
+    private readonly ChildOutput _stderr;
+
+    private NodeProcess(Process process, string name)
+    {
+        _process = process;
+        _stderr = new ChildOutput(name);
+    }
 
     /// <summary>What the script printed on stderr.</summary>
     public ConcurrentQueue<string> Errors { get; } = new();
@@ -25,6 +33,12 @@ internal sealed class NodeProcess : IAsyncDisposable
             return $"{package} is not installed: run 'npm ci' in {folder} (CI does it in {ciScript})";
         }
 
+        return NodeUnavailable();
+    }
+
+    /// <summary>Why node itself cannot run here, or null when it can.</summary>
+    public static string? NodeUnavailable()
+    {
         try
         {
             using var node = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
@@ -36,6 +50,9 @@ internal sealed class NodeProcess : IAsyncDisposable
             return "node is not on the PATH";
         }
     }
+
+    /// <summary>What the script printed on stderr, each line prefixed with its name.</summary>
+    public string ErrorOutput => _stderr.ToString();
 
     /// <param name="name">How its stderr lines are prefixed, and what the error says did not start.</param>
     /// <exception cref="InvalidOperationException">The script exited or was not ready within 20 seconds.</exception>
@@ -52,7 +69,7 @@ internal sealed class NodeProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var node = new NodeProcess(Process.Start(start)!);
+        var node = new NodeProcess(Process.Start(start)!, name);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         node._process.OutputDataReceived += (_, line) =>
         {
@@ -66,7 +83,7 @@ internal sealed class NodeProcess : IAsyncDisposable
             if (line.Data is { Length: > 0 } text)
             {
                 node.Errors.Enqueue(text);
-                Console.Error.WriteLine($"[{name}] {text}");
+                node._stderr.Add(text);
             }
         };
         node._process.BeginOutputReadLine();
@@ -75,7 +92,7 @@ internal sealed class NodeProcess : IAsyncDisposable
         if (await Task.WhenAny(ready.Task, node._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(20))) != ready.Task)
         {
             await node.DisposeAsync();
-            throw new InvalidOperationException($"{name} did not start (see its stderr above)");
+            throw new InvalidOperationException($"{name} did not start; its stderr:{Environment.NewLine}{node.ErrorOutput}");
         }
 
         return node;
@@ -90,5 +107,6 @@ internal sealed class NodeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _stderr.AttachToTestOutput();
     }
 }

@@ -59,6 +59,9 @@ internal sealed partial class FakeKeycloak : IAsyncDisposable
     /// <summary>When set, the key set answered instead of the realm's (a provider that answers nonsense).</summary>
     public string? JwksOverride { get; set; }
 
+    /// <summary>The Cache-Control header sent verbatim with the JWKS (Keycloak sends none), or null for none.</summary>
+    public string? JwksCacheControl { get; set; }
+
     /// <summary>The forms the token endpoint received, as it received them.</summary>
     public ConcurrentQueue<Dictionary<string, string>> TokenRequests { get; } = new();
 
@@ -98,8 +101,13 @@ internal sealed partial class FakeKeycloak : IAsyncDisposable
             });
             app.MapGet($"/realms/{The.Realm}/.well-known/openid-configuration", (HttpContext context) =>
                 keycloak!.DiscoveryOverride is { } discovery ? Results.Text(discovery, "application/json") : keycloak.Discovery(context));
-            app.MapGet($"/realms/{The.Realm}/protocol/openid-connect/certs", () =>
+            app.MapGet($"/realms/{The.Realm}/protocol/openid-connect/certs", (HttpContext context) =>
             {
+                if (keycloak!.JwksCacheControl is { } cacheControl)
+                {
+                    context.Response.Headers.CacheControl = cacheControl;
+                }
+
                 Interlocked.Increment(ref keycloak!.JwksRequests);
                 if (!keycloak.JwksAvailable)
                 {

@@ -1,3 +1,4 @@
+using LogoutEnricher.Hosting.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,11 +20,18 @@ internal sealed class DurabilityStartupCheck(DurabilityMonitor monitor, IOptions
         LogoutEnricher.Storage.StorageDurability reading;
         try
         {
-            reading = await monitor.GetAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
+            var read = await StoreFailures.CatchAsync(() => monitor.GetAsync(cancellationToken)).WaitAsync(Timeout, cancellationToken);
+            if (read.Failure is { } failure)
+            {
+                DurabilityLog.StorageDurabilityCheckFailed(logger, failure.Message);
+                return;
+            }
+
+            reading = read.Value!;
         }
-        catch (Exception ex) when (ex is LogoutEnricher.Storage.StorageUnavailableException or TimeoutException)
+        catch (TimeoutException exception)
         {
-            DurabilityLog.StorageDurabilityCheckFailed(logger, ex.Message);
+            DurabilityLog.StorageDurabilityCheckFailed(logger, exception.Message);
             return;
         }
 

@@ -1,4 +1,5 @@
 using LogoutEnricher.Storage;
+
 namespace LogoutEnricher.Hosting.Storage;
 
 /// <summary>
@@ -31,6 +32,13 @@ public sealed class StorageOptions
 
     /// <summary>Files each holding one previous key (base64), e.g. mounted secrets. Default: none.</summary>
     public List<string> PreviousEncryptionKeyFiles { get; init; } = [];
+
+    /// <summary>
+    /// How long one HTTP request may wait in total for a busy store (SQLite's database locked by another process)
+    /// before it is answered as temporarily unavailable. Below Keycloak's 5 s socket timeout, so that Keycloak reads
+    /// <c>400 temporarily_unavailable</c> instead of timing out. Must be positive. Default: 2 s.
+    /// </summary>
+    public TimeSpan RequestWaitLimit { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often expired rows are purged. Default: 5 min.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(5);

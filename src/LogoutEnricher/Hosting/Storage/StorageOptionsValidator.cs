@@ -17,6 +17,7 @@ internal sealed class StorageOptionsValidator(StorageBackends backends, IService
     {
         var failures = new List<string>();
         OptionsRules.RequirePositive(failures, $"{Root}:PurgeInterval", options.PurgeInterval);
+        OptionsRules.RequirePositive(failures, $"{Root}:RequestWaitLimit", options.RequestWaitLimit);
         if (options.EncryptionKey is { Length: > 0 } key && !IsValidKey(key))
         {
             failures.Add($"{Root}:EncryptionKey is not the base64 of 32 bytes: generate one with 'openssl rand -base64 32'.");

@@ -78,6 +78,20 @@ internal sealed partial class StoreFailures(LogoutEnricherMetrics metrics, ILogg
         }
     }
 
+    /// <summary>The store failure an exception is or wraps (Data Protection wraps a key ring read failure), or null.</summary>
+    public static StorageUnavailableException? Within(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is StorageUnavailableException storeFailure)
+            {
+                return storeFailure;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// An endpoint filter for the admin API: a store failure answers 503 ProblemDetails (the operator may retry),
     /// never a 500 with an empty body.

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using LogoutEnricher.Diagnostics;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Operations.AdminApi;
 using LogoutEnricher.Operations.Home;
 using LogoutEnricher.Protocol.Providers;
@@ -113,7 +114,7 @@ internal static partial class ConsoleOidc
         {
             context.HttpContext.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(Scheme).Protect([]);
         }
-        catch (CryptographicException exception) when (ConsoleStoreUnavailable.StoreFailureIn(exception) is { } storeFailure)
+        catch (CryptographicException exception) when (StoreFailures.Within(exception) is { } storeFailure)
         {
             context.HandleResponse();
             await ConsoleStoreUnavailable.Answer(context.HttpContext, storeFailure).ExecuteAsync(context.HttpContext);

@@ -17,7 +17,7 @@ internal sealed class ConsoleStoreUnavailable : IEndpointFilter
             return await next(context);
         }
         // Note: Data Protection hands a key ring read failure on wrapped in a CryptographicException.
-        catch (Exception exception) when (StoreFailureIn(exception) is { } storeFailure)
+        catch (Exception exception) when (StoreFailures.Within(exception) is { } storeFailure)
         {
             return Answer(context.HttpContext, storeFailure);
         }
@@ -30,18 +30,5 @@ internal sealed class ConsoleStoreUnavailable : IEndpointFilter
         return HtmlPage.Result(HtmlPage.Render("Store unavailable", "",
             "<section><p>The store does not answer, so the console cannot sign you in or act now. Try again shortly.</p></section>"),
             StatusCodes.Status503ServiceUnavailable);
-    }
-
-    public static StorageUnavailableException? StoreFailureIn(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception is StorageUnavailableException storeFailure)
-            {
-                return storeFailure;
-            }
-        }
-
-        return null;
     }
 }

@@ -87,6 +87,9 @@ internal sealed class AdminActionVerifier(
             : (null, AdminActionResult.Reject(AdminPushRejection.UnknownKey, "no signing key of the client's issuer has this kid"));
     }
 
+    /// <summary>3000-01-01T00:00:00Z in epoch seconds: the latest <c>expiration</c> taken as a time.</summary>
+    private const long MaxExpiration = 32503680000;
+
     private AdminActionResult CheckClaims(ConfiguredClient client, string expectedAction, JsonElement claims)
     {
         if (!TryString(claims, "id", out var id) || id.Length == 0)
@@ -95,8 +98,19 @@ internal sealed class AdminActionVerifier(
         }
 
         // Keycloak: expiration = now + 30 (epoch seconds). The old adapters refused an expired action; so do we.
-        if (!claims.TryGetProperty("expiration", out var expiration) || expiration.ValueKind != JsonValueKind.Number || !expiration.TryGetInt64(out var expiresAt)
-            || DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expiresAt, 0, 253402300799)) + pushOptions.Value.ClockSkew < timeProvider.GetUtcNow())
+        if (!claims.TryGetProperty("expiration", out var expiration) || expiration.ValueKind != JsonValueKind.Number || !expiration.TryGetInt64(out var expiresAt))
+        {
+            return AdminActionResult.Reject(AdminPushRejection.Expired, "expiration is missing or has passed");
+        }
+
+        // Note: as for logout tokens' numeric dates, a date after the year 3000 is nonsense (Keycloak sends now + 30),
+        // and DateTimeOffset arithmetic near the year 9999 would overflow: refused as malformed, never a 500.
+        if (expiresAt > MaxExpiration)
+        {
+            return AdminActionResult.Reject(AdminPushRejection.MalformedAction, "expiration is not a time before the year 3000");
+        }
+
+        if (DateTimeOffset.FromUnixTimeSeconds(Math.Max(expiresAt, 0)) + pushOptions.Value.ClockSkew < timeProvider.GetUtcNow())
         {
             return AdminActionResult.Reject(AdminPushRejection.Expired, "expiration is missing or has passed");
         }

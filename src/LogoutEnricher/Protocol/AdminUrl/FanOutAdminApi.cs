@@ -1,3 +1,4 @@
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.Protocol.AdminUrl;

@@ -43,49 +43,56 @@ internal sealed partial class BackChannelLogoutEndpoint(
 
         try
         {
-            var validation = await validator.ValidateAsync(token, clientId, cancellationToken);
-            if (validation.Token is not { } validated)
+            // Note: a store failure anywhere (the replay check, the mappings, the outbox) is reported once by StoreFailures
+            // and answered temporarily_unavailable: the provider may resend, and its jti was given back.
+            if (!await failures.TryAsync("logout", "answered temporarily_unavailable; the provider may resend",
+                    () => ValidateAndProcessAsync(context, token, clientId, activity, cancellationToken)))
             {
-                await RejectAsync(context, validation.Reason, validation.Description!);
-                return;
+                await UnavailableAsync(context);
             }
-
-            var result = await pipeline.ProcessAsync(validated.ToRequest(), cancellationToken);
-            if (result.Outcome == LogoutOutcome.Replayed)
-            {
-                // Another copy of this token claimed its jti first.
-                await RejectAsync(context, RejectionReason.Replayed, "this jti was accepted before");
-                return;
-            }
-
-            metrics.LogoutCompleted(result.Outcome);
-            activity?.SetTag("logoutenricher.client", validated.Client.ClientId).SetTag("logoutenricher.outcome", result.Outcome.Name());
-            if (result.Outcome is LogoutOutcome.Delivered or LogoutOutcome.Queued or LogoutOutcome.NothingToDo)
-            {
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                return;
-            }
-
-            var failed = result.Deliveries.First(d => !d.Succeeded);
-            await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.DeliveryFailed,
-                $"the application did not accept the logout ({failed.Describe()})");
         }
-        catch (Exception exception) when (exception is StorageUnavailableException or ProviderUnavailableException)
+        catch (ProviderUnavailableException exception)
         {
-            if (exception is StorageUnavailableException storeFailure)
-            {
-                failures.Report("logout", storeFailure, "answered temporarily_unavailable; the provider may resend");
-            }
-            else
-            {
-                LogLogoutUnavailable(logger, exception.GetType().Name, exception.Message);
-            }
-
-            metrics.LogoutCompleted(LogoutOutcome.Unavailable);
-
-            await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.TemporarilyUnavailable,
-                "the logout cannot be processed right now; send it again later");
+            LogLogoutUnavailable(logger, exception.GetType().Name, exception.Message);
+            await UnavailableAsync(context);
         }
+    }
+
+    private async Task ValidateAndProcessAsync(HttpContext context, string token, string? clientId, Activity? activity, CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(token, clientId, cancellationToken);
+        if (validation.Token is not { } validated)
+        {
+            await RejectAsync(context, validation.Reason, validation.Description!);
+            return;
+        }
+
+        var result = await pipeline.ProcessAsync(validated.ToRequest(), cancellationToken);
+        if (result.Outcome == LogoutOutcome.Replayed)
+        {
+            // Another copy of this token claimed its jti first.
+            await RejectAsync(context, RejectionReason.Replayed, "this jti was accepted before");
+            return;
+        }
+
+        metrics.LogoutCompleted(result.Outcome);
+        activity?.SetTag("logoutenricher.client", validated.Client.ClientId).SetTag("logoutenricher.outcome", result.Outcome.Name());
+        if (result.Outcome is LogoutOutcome.Delivered or LogoutOutcome.Queued or LogoutOutcome.NothingToDo)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            return;
+        }
+
+        var failed = result.Deliveries.First(d => !d.Succeeded);
+        await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.DeliveryFailed,
+            $"the application did not accept the logout ({failed.Describe()})");
+    }
+
+    private async Task UnavailableAsync(HttpContext context)
+    {
+        metrics.LogoutCompleted(LogoutOutcome.Unavailable);
+        await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.TemporarilyUnavailable,
+            "the logout cannot be processed right now; send it again later");
     }
 
     private async Task<(string? Token, LogoutTokenValidationResult Rejection)> ReadLogoutTokenAsync(HttpRequest request, CancellationToken cancellationToken)

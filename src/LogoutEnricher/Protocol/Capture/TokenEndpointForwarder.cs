@@ -59,7 +59,20 @@ internal sealed partial class TokenEndpointForwarder(
     }
 
     /// <summary>Front-door mode: any other request, forwarded untouched, with the Host the client used.</summary>
-    public Task ForwardOtherAsync(HttpContext context, Uri destinationPrefix) => ForwardAsync(context, destinationPrefix, FrontDoorTransformer.Instance);
+    public async Task ForwardOtherAsync(HttpContext context, Uri destinationPrefix)
+    {
+        if (!FrontDoorTransformer.CanCarry(context.Request.Host))
+        {
+            // The client's Host cannot be written into an outgoing request: the client's fault, said so here (the
+            // forwarder would report it as a provider that could not be reached).
+            LogHostRefused(logger, context.Request.Host.Value?.Length ?? 0);
+            await OAuthErrors.WriteAsync(context.Response, StatusCodes.Status400BadRequest, OAuthErrors.InvalidRequest,
+                "the Host header is not a host name that can be forwarded to the identity provider");
+            return;
+        }
+
+        await ForwardAsync(context, destinationPrefix, FrontDoorTransformer.Instance);
+    }
 
     private async Task ForwardAsync(HttpContext context, Uri destinationPrefix, HttpTransformer transformer)
     {
@@ -143,6 +156,10 @@ internal sealed partial class TokenEndpointForwarder(
         return TokenRequest.From(form, request.Headers.Authorization);
     }
 
+    [LoggerMessage(EventId = EventIds.ForwardingHostRefused, EventName = nameof(EventIds.ForwardingHostRefused), Level = LogLevel.Information,
+        Message = "A request was answered 400 without forwarding: its Host header ({Length} characters) is not a host name an outgoing request can carry")]
+    private static partial void LogHostRefused(ILogger logger, int length);
+
     [LoggerMessage(EventId = EventIds.ForwardingFailed, EventName = nameof(EventIds.ForwardingFailed), Level = LogLevel.Warning, Message = "Forwarding to the provider failed: {Error} ({ExceptionType})")]
     private static partial void LogForwardFailed(ILogger logger, ForwarderError error, string? exceptionType);
 }
@@ -180,5 +197,29 @@ internal sealed class FrontDoorTransformer : HttpTransformer
         // jwks_uri among them, at the Host it was asked: through the front door that must be the front door, so that an
         // application reading discovery here finds the realm key set LogoutEnricher serves, not Keycloak's own.
         proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+    }
+
+    /// <summary>
+    /// Whether an outgoing request can carry <paramref name="host"/>. Note: Kestrel accepts any Host made of valid
+    /// characters, but HttpClient refuses (FormatException) one it would not send itself, such as a single label of
+    /// 300 characters; asked before forwarding, so such a request is the client's 400, not a 502.
+    /// </summary>
+    public static bool CanCarry(HostString host)
+    {
+        if (host.Value is not { Length: > 0 } value)
+        {
+            return true;
+        }
+
+        using var probe = new HttpRequestMessage();
+        try
+        {
+            probe.Headers.Host = value;
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 }

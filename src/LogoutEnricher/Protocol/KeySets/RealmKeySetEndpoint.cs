@@ -20,6 +20,7 @@ internal sealed partial class RealmKeySetEndpoint(
     ProviderKeyCache providerKeys,
     SigningKeyProvider signingKeys,
     TokenEndpointForwarder forwarder,
+    KeyFetchMarker keyFetchMarker,
     IOptions<RealmKeySetOptions> realmKeySet,
     IOptions<UpstreamOptions> upstreamOptions,
     TimeProvider timeProvider,
@@ -33,13 +34,21 @@ internal sealed partial class RealmKeySetEndpoint(
 
     public async Task HandleAsync(HttpContext context, string realm)
     {
-        if (context.Request.Headers.ContainsKey(ProviderKeyCache.KeyFetchHeader))
+        var issuer = Resolve(realm, context.Request);
+        if (context.Request.Headers.TryGetValue(ProviderKeyCache.KeyFetchHeader, out var marker))
         {
-            await AnswerKeyFetchAsync(context);
-            return;
+            if (keyFetchMarker.IsGenuine(marker) && issuer is not null)
+            {
+                await AnswerKeyFetchAsync(context);
+                return;
+            }
+
+            // Note: not LogoutEnricher's own key read (or for a realm it does not serve): the request is answered like
+            // any other, and the header is not passed on to the provider as if LogoutEnricher had sent it.
+            context.Request.Headers.Remove(ProviderKeyCache.KeyFetchHeader);
         }
 
-        if (Resolve(realm, context.Request) is not { } issuer || !IsEnabled(issuer))
+        if (issuer is null || !IsEnabled(issuer))
         {
             if (upstreamOptions.Value is { FrontDoor: true, BaseUrl: { } upstream })
             {

@@ -25,7 +25,8 @@ internal sealed partial class ProviderKeyCache(
     /// <summary>
     /// Sent with every discovery and key-set request. When the provider's <c>jwks_uri</c> leads back to LogoutEnricher
     /// (its public URL is LogoutEnricher, and Keycloak names that URL), the realm key set endpoint sees this header and
-    /// answers with Keycloak's own set instead of the merged one: the issuer's keys never include LogoutEnricher's.
+    /// answers with Keycloak's own set instead of the merged one: the issuer's keys never include LogoutEnricher's. Its
+    /// value is a <see cref="KeyFetchMarker"/>: only LogoutEnricher's own requests are honoured.
     /// </summary>
     public const string KeyFetchHeader = "X-LogoutEnricher-Key-Fetch";
 
@@ -232,7 +233,7 @@ internal sealed partial class ProviderKeyCache(
             // Note: JsonWebKeySet refuses a document that is not a JSON object (ProviderKeyCacheTests' "[]" case), so
             // the realm key set only ever merges an object.
             var set = new JsonWebKeySet(document);
-            return new IssuerKeys(set.Keys, timeProvider.GetUtcNow(), document, response.Headers.CacheControl);
+            return new IssuerKeys(set.Keys, timeProvider.GetUtcNow(), document, CacheControlOf(response));
         }
         // Note: whatever the provider answers is the provider's failure, never a 500 of ours: InvalidOperationException
         // and NotSupportedException are what HttpClient and the JSON readers throw for answers they cannot use.
@@ -250,6 +251,15 @@ internal sealed partial class ProviderKeyCache(
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
     }
+
+    /// <summary>
+    /// The provider's caching rule for its key set. Note: a Cache-Control header that is present but does not parse
+    /// is not the same as none (which lets the realm key set use its own max age): its meaning is unknown, so it is
+    /// taken as the cautious <c>no-cache</c>, never as permission to cache.
+    /// </summary>
+    private static System.Net.Http.Headers.CacheControlHeaderValue? CacheControlOf(HttpResponseMessage response) =>
+        response.Headers.CacheControl
+        ?? (response.Headers.NonValidated.Contains("Cache-Control") ? new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true } : null);
 
     [LoggerMessage(EventId = EventIds.ProviderKeysRefreshed, EventName = nameof(EventIds.ProviderKeysRefreshed), Level = LogLevel.Information, Message = "Keys of {Issuer} refreshed: {KeyCount} signing keys")]
     private static partial void LogKeysRefreshed(ILogger logger, string issuer, int keyCount);

@@ -11,10 +11,11 @@ internal static class ProvidersServiceCollectionExtensions
         services.AddValidatedOptions<IssuersOptions, IssuersOptionsValidator>(configuration, IssuersOptions.SectionName);
         services.AddSingleton<IssuerRegistry>();
         services.AddSingleton<ProviderKeyCache>();
-        services.AddHttpClient(ProviderKeyCache.HttpClientName, client =>
+        services.AddSingleton<KeyFetchMarker>();
+        services.AddHttpClient(ProviderKeyCache.HttpClientName, (provider, client) =>
             {
                 client.Timeout = TimeSpan.FromSeconds(10);
-                client.DefaultRequestHeaders.Add(ProviderKeyCache.KeyFetchHeader, "1");
+                client.DefaultRequestHeaders.Add(ProviderKeyCache.KeyFetchHeader, provider.GetRequiredService<KeyFetchMarker>().Value);
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
         return services;
