@@ -33,7 +33,6 @@ internal static class StorageServiceCollectionExtensions
         // Note: callers get plain sids and subjects; the backend only ever receives their hashes and encrypted copies.
         services.AddSingleton<ISessionIdentityProtector>(sp => sp.GetRequiredService<SecretProtector>());
         services.AddSingleton<ProtectedSessionStore>();
-        services.AddSingleton<ProtectedSessionStore>(sp => sp.GetRequiredService<ProtectedSessionStore>());
         // Registered after the backend's own initializer, so it runs once the schema is current.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStorageInitializer, SessionIdentityMigration>());
         services.AddHostedService<StoragePurgeService>();
