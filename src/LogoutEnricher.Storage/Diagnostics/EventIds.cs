@@ -95,6 +95,10 @@ public static class EventIds
     public const int ExpiryEventPollFailed = 8121;
     public const int ReconciliationLeaseLost = 8123;
     public const int SilentlyEndedSessionLoggedOut = 8201;
+    public const int UserLogoutCompleted = 8202;
+    public const int UserLogoutUndecided = 8203;
+    public const int UserLogoutCheckDropped = 8204;
+    public const int UserLogoutCheckFailed = 8205;
     public const int DoctorRan = 8300;
     public const int ConfigFindingFrontChannelLogoutOn = 8301;
     public const int ConfigFindingBackChannelUrlNotLogoutEnricher = 8302;

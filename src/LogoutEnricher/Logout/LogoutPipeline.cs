@@ -25,8 +25,11 @@ internal sealed class LogoutPipeline(
     AuditLog audit,
     LogoutEnricherMetrics metrics,
     StoreFailures failures,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    IEnumerable<IAcceptedLogoutObserver> observers)
 {
+    private readonly IAcceptedLogoutObserver[] _observers = [.. observers];
+
     /// <exception cref="StorageUnavailableException">A store failed; nothing was queued and the replay id was given back.</exception>
     public async Task<LogoutResult> ProcessAsync(LogoutRequest request, CancellationToken cancellationToken)
     {
@@ -51,6 +54,16 @@ internal sealed class LogoutPipeline(
             }
 
             metrics.LogoutsProcessed(request.Source, result.Outcome, result.Logouts);
+            if (accepted && request.Source == LogoutSource.Provider)
+            {
+                // Note: only what Keycloak sent; a logout LogoutEnricher started itself never starts another check.
+                var ended = logouts.SelectMany(l => l.Mappings).ToList();
+                foreach (var observer in _observers)
+                {
+                    observer.LogoutAccepted(request, ended);
+                }
+            }
+
             return result;
         }
         finally

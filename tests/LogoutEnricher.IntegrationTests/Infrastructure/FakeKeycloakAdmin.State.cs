@@ -69,6 +69,21 @@ internal sealed partial class FakeKeycloakAdmin
         }
     }
 
+    /// <summary>
+    /// Admin "Sign out" of a user (<c>POST /users/{id}/logout</c>): every session of the user goes. Returns their ids,
+    /// oldest first: Keycloak's back-channel logouts then name only the first (KEYCLOAK.md, #22914).
+    /// </summary>
+    public IReadOnlyList<string> SignOutUser(string userId)
+    {
+        var ended = Sessions.Where(s => s.Value.UserId == userId).OrderBy(s => s.Value.Start).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key).ToList();
+        foreach (var sid in ended)
+        {
+            Sessions.TryRemove(sid, out _);
+        }
+
+        return ended;
+    }
+
     /// <summary>A session gone without an event (an admin ended it, or events are not stored).</summary>
     public void RemoveSession(string sid) => Sessions.TryRemove(sid, out _);
 }

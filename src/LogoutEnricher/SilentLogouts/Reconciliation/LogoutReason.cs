@@ -17,6 +17,12 @@ internal static class LogoutReason
     /// <summary>The user no longer exists (confirmed by a 404 from <c>GET /users/{id}</c>).</summary>
     public const string UserDeleted = "user_deleted";
 
+    /// <summary>
+    /// Keycloak no longer holds the session, found right after a logout of the same user arrived (Keycloak's admin
+    /// "Sign out" and "sign out other devices" end every session of the user but name only the first one).
+    /// </summary>
+    public const string UserLogout = "user_logout";
+
     /// <summary>Keycloak no longer knows the session (missing from two observations), cause unknown.</summary>
     public const string Terminated = "terminated";
 }
