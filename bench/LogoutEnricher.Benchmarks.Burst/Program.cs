@@ -2,12 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using LogoutEnricher.Benchmarks.Burst;
-using LogoutEnricher.IntegrationTests.Infrastructure;
-using LogoutEnricher.ProcessTests;
 using LogoutEnricher.Storage;
 using LogoutEnricher.Storage.PostgreSql;
 using LogoutEnricher.Storage.Redis;
 using LogoutEnricher.Storage.Sqlite;
+using LogoutEnricher.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 // Burst delivery: N logouts accepted as fast as LogoutEnricher takes them (Queued mode), five applications, one of

@@ -2,8 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LogoutEnricher.Benchmarks.Burst;
 using LogoutEnricher.Benchmarks.Load;
-using LogoutEnricher.IntegrationTests.Infrastructure;
-using LogoutEnricher.ProcessTests;
+using LogoutEnricher.Testing;
 
 // Fan-out: N captured sessions of one client, then Keycloak's realm "Sign out all active sessions" (a LogoutAction with
 // notBefore pushed to the client's Admin URL on LogoutEnricher). Prints how long Keycloak waited for the answer, the

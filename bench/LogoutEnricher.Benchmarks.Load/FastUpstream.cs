@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using LogoutEnricher.Benchmarks.Load;
-using LogoutEnricher.IntegrationTests.Infrastructure;
-using LogoutEnricher.ProcessTests;
+using LogoutEnricher.Testing;
 using static System.FormattableString;
 
 // Load harness: LogoutEnricher as its own process (Release), a fake provider, a fast application and a fast upstream.

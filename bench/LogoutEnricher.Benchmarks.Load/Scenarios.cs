@@ -1,6 +1,5 @@
 using System.Net;
-using LogoutEnricher.IntegrationTests.Infrastructure;
-using LogoutEnricher.ProcessTests;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.Benchmarks.Load;
 

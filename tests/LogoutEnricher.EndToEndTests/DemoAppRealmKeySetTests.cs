@@ -1,6 +1,6 @@
 using System.Net;
 using LogoutEnricher.EndToEndTests.Infrastructure;
-using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.Testing;
 using Microsoft.AspNetCore.Hosting;
 
 namespace LogoutEnricher.EndToEndTests;

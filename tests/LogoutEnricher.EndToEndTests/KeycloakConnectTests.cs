@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using LogoutEnricher.EndToEndTests.Infrastructure;
 using LogoutEnricher.Hosting.Storage;
-using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.EndToEndTests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using LogoutEnricher.EndToEndTests.Infrastructure;
-using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.EndToEndTests;
 

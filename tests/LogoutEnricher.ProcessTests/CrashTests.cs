@@ -1,5 +1,5 @@
 using System.Net;
-using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.ProcessTests;
 

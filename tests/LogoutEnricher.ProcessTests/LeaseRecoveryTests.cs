@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.ProcessTests;
 

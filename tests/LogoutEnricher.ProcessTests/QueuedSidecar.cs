@@ -1,4 +1,4 @@
-using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.ProcessTests;
 

@@ -1,3 +1,5 @@
+using LogoutEnricher.Testing;
+
 namespace LogoutEnricher.ProcessTests;
 
 /// <summary>

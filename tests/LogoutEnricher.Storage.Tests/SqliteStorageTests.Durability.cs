@@ -1,4 +1,5 @@
 using LogoutEnricher.Storage.Sqlite;
+using LogoutEnricher.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

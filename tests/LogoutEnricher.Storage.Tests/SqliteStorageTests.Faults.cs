@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LogoutEnricher.Storage.Sqlite;
+using LogoutEnricher.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace LogoutEnricher.Storage.Tests;

@@ -1,3 +1,5 @@
+using LogoutEnricher.Testing;
+
 namespace LogoutEnricher.Storage.Tests;
 
 /// <summary>Paging a client's mappings for a fan-out, and the durable fan-out jobs.</summary>

@@ -1,3 +1,5 @@
+using LogoutEnricher.Testing;
+
 namespace LogoutEnricher.Storage.Tests;
 
 /// <summary>A replica restarted under its stable identity takes back the leases it held.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.Storage.Tests;
 

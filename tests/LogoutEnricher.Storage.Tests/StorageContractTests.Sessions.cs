@@ -1,3 +1,5 @@
+using LogoutEnricher.Testing;
+
 namespace LogoutEnricher.Storage.Tests;
 
 public abstract partial class StorageContractTests

@@ -1,3 +1,4 @@
+using LogoutEnricher.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogoutEnricher.Storage.Tests;

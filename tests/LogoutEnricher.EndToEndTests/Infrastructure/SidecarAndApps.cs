@@ -1,4 +1,4 @@
-using LogoutEnricher.IntegrationTests.Infrastructure;
+using LogoutEnricher.Testing;
 using Microsoft.AspNetCore.Hosting;
 
 namespace LogoutEnricher.EndToEndTests.Infrastructure;

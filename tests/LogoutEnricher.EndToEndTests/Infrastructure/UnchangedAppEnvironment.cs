@@ -1,6 +1,6 @@
 using LogoutEnricher.Hosting.Storage;
-using LogoutEnricher.IntegrationTests.Infrastructure;
 using LogoutEnricher.Storage;
+using LogoutEnricher.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 

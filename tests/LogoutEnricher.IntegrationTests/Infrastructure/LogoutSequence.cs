@@ -1,4 +1,5 @@
 using System.Net;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.IntegrationTests.Infrastructure;
 

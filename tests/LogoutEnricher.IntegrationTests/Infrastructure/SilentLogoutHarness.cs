@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.IntegrationTests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using LogoutEnricher.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogoutEnricher.IntegrationTests.Infrastructure;
