@@ -1,39 +1,37 @@
 namespace LogoutEnricher.Storage;
 
 /// <summary>
-/// How long the current request may still wait for a busy store, in total over every store call it makes. The host
-/// starts one budget per HTTP request; a backend that waits for a lock (SQLite's busy handler, the write gate) waits
-/// no longer than what is left, then fails with <see cref="StorageUnavailableException"/>.
+/// How long a store call of the current request may wait for a busy store. The host starts one budget per HTTP
+/// request; a backend that waits for a lock (SQLite's busy handler, the write gate) waits no longer than the budget,
+/// then fails with <see cref="StorageUnavailableException"/>, and the request answers "unavailable" at once.
 /// </summary>
 /// <remarks>
 /// Note: Keycloak gives up on a back-channel logout after 5 s (its socket timeout) and then records a failure, not our
-/// <c>400 temporarily_unavailable</c>. Two store calls that each waited a full busy timeout answered after 10 s; one
-/// budget per request keeps the sum below Keycloak's patience. Background work (dispatcher, purge) has no budget and
-/// waits each call's own timeout.
+/// <c>400 temporarily_unavailable</c>. With the store locked, the first call that waits fails after the budget and
+/// the request stops there, so the answer comes within it. Note: the budget bounds waiting for the store, not the
+/// request's whole time: a Synchronous logout that waited seconds for its application must still be able to record the
+/// delivery (a budget measured from the request's start refused that write at once under load). Background work
+/// (dispatcher, purge) has no budget and waits each call's own timeout.
 /// </remarks>
 public static class StorageWaitBudget
 {
     private static readonly AsyncLocal<Budget?> Current = new();
 
     /// <summary>Starts a budget for the work that follows in this async flow; disposing it restores the previous one.</summary>
-    public static IDisposable Begin(TimeSpan budget, TimeProvider timeProvider)
+    public static IDisposable Begin(TimeSpan budget)
     {
         var previous = Current.Value;
-        Current.Value = new Budget(timeProvider, timeProvider.GetTimestamp(), budget);
+        Current.Value = new Budget(budget);
         return new Scope(previous);
     }
 
-    /// <summary>What is left of the current budget (never negative), or null outside any budget.</summary>
-    public static TimeSpan? Remaining => Current.Value is { } budget
-        ? Max(TimeSpan.Zero, budget.Total - budget.Time.GetElapsedTime(budget.Started))
-        : null;
+    /// <summary>How long one store call of the current request may wait, or null outside any budget.</summary>
+    public static TimeSpan? Remaining => Current.Value?.Total;
 
     /// <summary><paramref name="wait"/>, or less when the current budget has less left.</summary>
     public static TimeSpan Limit(TimeSpan wait) => Remaining is { } left && left < wait ? left : wait;
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private sealed record Budget(TimeProvider Time, long Started, TimeSpan Total);
+    private sealed record Budget(TimeSpan Total);
 
     private sealed class Scope(Budget? previous) : IDisposable
     {

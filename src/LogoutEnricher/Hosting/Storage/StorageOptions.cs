@@ -34,9 +34,9 @@ public sealed class StorageOptions
     public List<string> PreviousEncryptionKeyFiles { get; init; } = [];
 
     /// <summary>
-    /// How long one HTTP request may wait in total for a busy store (SQLite's database locked by another process)
-    /// before it is answered as temporarily unavailable. Below Keycloak's 5 s socket timeout, so that Keycloak reads
-    /// <c>400 temporarily_unavailable</c> instead of timing out. Must be positive. Default: 2 s.
+    /// How long a store call of an HTTP request may wait for a busy store (SQLite's database locked by another process)
+    /// before the request is answered as temporarily unavailable. Below Keycloak's 5 s socket timeout, so that Keycloak
+    /// reads <c>400 temporarily_unavailable</c> instead of timing out. Must be positive. Default: 2 s.
     /// </summary>
     public TimeSpan RequestWaitLimit { get; set; } = TimeSpan.FromSeconds(2);
 

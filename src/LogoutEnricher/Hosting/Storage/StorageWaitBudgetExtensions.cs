@@ -15,10 +15,9 @@ internal static class StorageWaitBudgetExtensions
         // Note: the options are read on the first request, not here: reading them while the pipeline is built would
         // validate the storage section alone and hide every other configuration mistake behind its failure.
         var options = app.ApplicationServices.GetRequiredService<IOptions<StorageOptions>>();
-        var timeProvider = app.ApplicationServices.GetRequiredService<TimeProvider>();
         return app.Use(async (context, next) =>
         {
-            using (StorageWaitBudget.Begin(options.Value.RequestWaitLimit, timeProvider))
+            using (StorageWaitBudget.Begin(options.Value.RequestWaitLimit))
             {
                 await next(context);
             }
