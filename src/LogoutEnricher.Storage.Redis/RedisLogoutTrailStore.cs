@@ -135,11 +135,11 @@ internal sealed class RedisLogoutTrailStore(RedisConnection connection) : ILogou
     public Task<int> PurgeAsync(DateTimeOffset before, int maxRecords, CancellationToken cancellationToken = default) =>
         connection.RunAsync("purge the logout trail", async database =>
         {
-            var old = await database.SortedSetRangeByScoreAsync(_keys.TrailLogouts, double.NegativeInfinity, UnixMs.Of(before), Exclude.Stop, Order.Ascending, 0, 1000);
+            var old = await database.SortedSetRangeByScoreAsync(_keys.TrailLogouts, double.NegativeInfinity, UnixMs.Of(before), Exclude.Stop, Order.Ascending, 0, LogoutTrailPurge.BatchSize);
             var count = await database.SortedSetLengthAsync(_keys.TrailLogouts);
             var overflow = count - old.Length - maxRecords;
             var extra = overflow > 0
-                ? await database.SortedSetRangeByRankAsync(_keys.TrailLogouts, old.Length, old.Length + Math.Min(overflow, 1000) - 1, Order.Ascending)
+                ? await database.SortedSetRangeByRankAsync(_keys.TrailLogouts, old.Length, old.Length + Math.Min(overflow, LogoutTrailPurge.BatchSize) - 1, Order.Ascending)
                 : [];
             var ids = old.Concat(extra).Select(id => (string)id!).Distinct(StringComparer.Ordinal).ToList();
             if (ids.Count == 0)

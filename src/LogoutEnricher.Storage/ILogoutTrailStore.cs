@@ -34,3 +34,10 @@ public interface ILogoutTrailStore
     /// </summary>
     Task<int> PurgeAsync(DateTimeOffset before, int maxRecords, CancellationToken cancellationToken = default);
 }
+
+/// <summary>Bounds every backend's trail purge holds to.</summary>
+public static class LogoutTrailPurge
+{
+    /// <summary>At most this many logouts go per <see cref="ILogoutTrailStore.PurgeAsync"/> call.</summary>
+    public const int BatchSize = 1000;
+}

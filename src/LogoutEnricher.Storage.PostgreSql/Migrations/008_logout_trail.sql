@@ -1,4 +1,4 @@
--- The durable logout trail (ADR 0023): one row per logout and one per delivery attempt, shared by replicas, purged by
+-- The durable logout trail (ADR 0021): one row per logout and one per delivery attempt, shared by replicas, purged by
 -- age and count. No sid, subject or application session id in clear: sid_hash is the audit log's sid hash,
 -- subject_hash the keyed lookup hash and protected_subject the encrypted subject (ADR 0019).
 CREATE TABLE trail_logouts (

@@ -15,7 +15,7 @@ internal static class TrailSql
     public const string AttemptColumns = "logout_id, seq, number, at, status_code, error, duration_ms, outcome";
 
     /// <summary>Purges at most this many logouts per call.</summary>
-    public const int PurgeBatch = 1000;
+    public const int PurgeBatch = LogoutTrailPurge.BatchSize;
 
     public static string InsertLogout(Func<int, string> p) =>
         $"INSERT INTO trail_logouts ({LogoutColumns}) VALUES ({Placeholders(p, 14)}) ON CONFLICT (id) DO NOTHING;";
