@@ -57,6 +57,7 @@ public static class PostgreSqlStorageExtensions
         services.TryAddSingleton<IOutboxStore, PostgreSqlOutboxStore>();
         services.TryAddSingleton<IReconciliationStore, PostgreSqlReconciliationStore>();
         services.TryAddSingleton<IFanOutJobStore, PostgreSqlFanOutJobStore>();
+        services.TryAddSingleton<ILogoutTrailStore, PostgreSqlLogoutTrailStore>();
         services.TryAddSingleton<IDataProtectionKeyStore, PostgreSqlDataProtectionKeyStore>();
         services.TryAddSingleton<IStorageHealth, PostgreSqlStorageHealth>();
         services.TryAddSingleton<IStorageDurability, PostgreSqlStorageDurability>();

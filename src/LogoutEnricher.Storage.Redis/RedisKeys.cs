@@ -42,6 +42,19 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Sorted set of the finished jobs in one state (1 done, 2 failed) by when they finished (counts, purge).</summary>
     public string FanOutFinished(int state) => Prefix + "f" + state.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Sorted set of the trail's logout ids by accepted-at (unix ms).</summary>
+    public string TrailLogouts => Prefix + "tl";
+
+    /// <summary>
+    /// Hash of one trail logout: a (accepted at), i, c, s (source), r (reason), sh (sid hash), uh (subject hash),
+    /// pu (subject encrypted by the host), n (app sessions), o (outcome), k (attempts), d (delivered at), e (last error),
+    /// la and ln (time and number of the latest attempt). Without field a only attempts arrived so far.
+    /// </summary>
+    public string TrailLogout(string id) => Prefix + "tl:" + id;
+
+    /// <summary>Hash of one logout's attempts: sequence to "number|at|status|duration ms|outcome|error".</summary>
+    public string TrailAttempts(string id) => Prefix + "ta:" + id;
+
     public string Replay(string id) => Prefix + "r:" + id;
 
     public string ReplayExpiry => Prefix + "re";

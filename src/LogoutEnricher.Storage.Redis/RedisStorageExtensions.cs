@@ -54,6 +54,7 @@ public static class RedisStorageExtensions
         services.TryAddSingleton<IOutboxStore, RedisOutboxStore>();
         services.TryAddSingleton<IReconciliationStore, RedisReconciliationStore>();
         services.TryAddSingleton<IFanOutJobStore, RedisFanOutJobStore>();
+        services.TryAddSingleton<ILogoutTrailStore, RedisLogoutTrailStore>();
         services.TryAddSingleton<IDataProtectionKeyStore, RedisDataProtectionKeyStore>();
         services.TryAddSingleton(provider => new RedisStorageInitializer(
             provider.GetRequiredService<RedisConnection>(),

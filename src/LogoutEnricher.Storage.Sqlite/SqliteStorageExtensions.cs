@@ -70,6 +70,7 @@ public static class SqliteStorageExtensions
         services.TryAddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.TryAddSingleton<IReconciliationStore, SqliteReconciliationStore>();
         services.TryAddSingleton<IFanOutJobStore, SqliteFanOutJobStore>();
+        services.TryAddSingleton<ILogoutTrailStore, SqliteLogoutTrailStore>();
         services.TryAddSingleton<IDataProtectionKeyStore, SqliteDataProtectionKeyStore>();
         services.AddStorageInitializer<SqliteStorageInitializer>();
         return services;

@@ -70,6 +70,77 @@ public sealed class OperatorConsoleBrowserTests
     }
 
     [Fact]
+    public async Task Console_TwoReplicasOnRedis_AnswerWhetherAlicesLogoutReachedDemoApp2WhenAndAfterHowManyAttempts()
+    {
+        if (Environment.GetEnvironmentVariable("LOGOUTENRICHER_TEST_REDIS") is not { Length: > 0 } redis)
+        {
+            Requirement.Missing("LOGOUTENRICHER_TEST_REDIS is not set: source .ci/services/redis.sh");
+            return;
+        }
+
+        await using var chromium = await HeadlessChromium.StartAsync();
+        await using var environment = await OidcProviderEnvironment.StartAsync(new()
+        {
+            ["LogoutEnricher:Admin:Enabled"] = "true",
+            ["LogoutEnricher:Admin:ApiKeyHashes:0"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
+            ["LogoutEnricher:Storage:Provider"] = "Redis",
+            ["LogoutEnricher:Storage:Redis:Configuration"] = redis,
+            ["LogoutEnricher:Storage:Redis:KeyPrefix"] = $"e2e-{Guid.NewGuid():N}:",
+            ["LogoutEnricher:Storage:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["LogoutEnricher:Delivery:Mode"] = "Queued",
+            ["LogoutEnricher:Delivery:MaxAge"] = "00:01:00",
+            ["LogoutEnricher:Delivery:InitialBackoff"] = "00:00:00.500",
+            ["LogoutEnricher:Delivery:MaxBackoff"] = "00:00:01",
+            ["LogoutEnricher:Delivery:PollInterval"] = "00:00:00.200",
+        });
+        var replicaB = environment.StartReplica();
+        using var person = new Browser();
+        await person.LogInAsync(environment.First.BaseUrl, "alice");
+        await person.LogInAsync(environment.Second.BaseUrl, "alice");
+        using var bob = new Browser();
+        await bob.LogInAsync(environment.Second.BaseUrl, "bob");
+
+        // demo-app-2 is down when alice logs out (through replica A): its delivery is refused, retried, and reaches it once it is back.
+        await environment.Second.StopAsync();
+        await person.LogOutAsync(environment.First.BaseUrl);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await environment.Second.RestartAsync();
+        await Requirement.EventuallyAsync(() => environment.Second.Sessions.Logouts.Count == 1, "demo-app-2 gets alice's logout", 30);
+
+        // The operator asks the other replica.
+        var page = await chromium.NewPageAsync();
+        await HeadlessChromium.OpenAsync(page, new Uri(replicaB, "admin/console").ToString());
+        await page.FillAsync("#apiKey", ApiKey);
+        await page.ClickAsync("#sign-in");
+        await WaitForUrlAsync(page, "/admin/console");
+        await page.FillAsync("#q", "alice demo-app-2");
+        await page.ClickAsync("#search");
+        await WaitForUrlAsync(page, "q=alice+demo-app-2");
+        var row = page.Locator("tr.trail-row");
+        await Requirement.EventuallyAsync(async () => await ReloadedCountAsync(page, row) == 1
+            && await row.Locator("td.outcome").InnerTextAsync() == "delivered", "replica B's trail shows alice's logout at demo-app-2 delivered", 30);
+        Assert.Contains(SidecarAndApps.SecondClientId, await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$", await row.Locator("td.delivered-at").InnerTextAsync());
+        var attempts = int.Parse(await row.Locator("td.attempts").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(attempts >= 2, $"{attempts} attempts");
+        await HeadlessChromium.ScreenshotAsync(page, "console-trail");
+
+        await row.Locator("a.detail").ClickAsync();
+        await page.WaitForSelectorAsync("#logout");
+        var tried = page.Locator("tr.attempt");
+        Assert.Equal(attempts, await tried.CountAsync());
+        Assert.Equal("HTTP 200", await tried.Last.Locator("td.status").InnerTextAsync());
+        Assert.Equal("delivered", await page.Locator("#logout td.outcome").First.InnerTextAsync());
+        Assert.DoesNotContain("bob", await page.ContentAsync(), StringComparison.Ordinal);
+        await HeadlessChromium.ScreenshotAsync(page, "console-logout-detail");
+
+        await HeadlessChromium.OpenAsync(page, new Uri(replicaB, "admin/console/fan-out-jobs").ToString());
+        Assert.Equal("Fan-out jobs", await page.Locator("#fan-out-jobs h2").InnerTextAsync());
+        await HeadlessChromium.OpenAsync(page, new Uri(replicaB, "admin/console/configuration-findings").ToString());
+        Assert.Equal("Configuration findings", await page.Locator("#configuration-findings h2").InnerTextAsync());
+    }
+
+    [Fact]
     public async Task Console_OidcSignInAtTheProvider_OperatorWithTheRoleSeesTheConsoleAndAnotherUserA403Page()
     {
         await using var chromium = await HeadlessChromium.StartAsync();

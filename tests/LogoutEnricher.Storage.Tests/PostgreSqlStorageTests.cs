@@ -43,6 +43,7 @@ public sealed partial class PostgreSqlStorageTests : StorageContractTests
             new Owner(provider, schema))
         {
             DataProtectionKeys = provider.GetRequiredService<IDataProtectionKeyStore>(),
+            LogoutTrail = provider.GetRequiredService<ILogoutTrailStore>(),
         };
         return new PostgreSqlUnderTest(services, provider.GetRequiredService<PostgreSqlStorageInitializer>());
     }

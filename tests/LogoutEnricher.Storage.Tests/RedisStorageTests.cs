@@ -36,6 +36,7 @@ public sealed partial class RedisStorageTests : StorageContractTests
             new Owner(provider, prefix))
         {
             DataProtectionKeys = provider.GetRequiredService<IDataProtectionKeyStore>(),
+            LogoutTrail = provider.GetRequiredService<ILogoutTrailStore>(),
         };
     }
 

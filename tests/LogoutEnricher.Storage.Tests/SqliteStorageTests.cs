@@ -44,6 +44,7 @@ public sealed partial class SqliteStorageTests : StorageContractTests
             owner)
         {
             DataProtectionKeys = provider.GetRequiredService<IDataProtectionKeyStore>(),
+            LogoutTrail = provider.GetRequiredService<ILogoutTrailStore>(),
         };
         return new SqliteUnderTest(services, provider.GetRequiredService<SqliteStorageInitializer>(), provider);
     }

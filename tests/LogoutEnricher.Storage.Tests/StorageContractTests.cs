@@ -33,6 +33,8 @@ public abstract partial class StorageContractTests : IAsyncLifetime
 
     protected IDataProtectionKeyStore DataProtectionKeys => Storage.DataProtectionKeys ?? throw new InvalidOperationException("The backend's test class hands over its key ring store.");
 
+    protected ILogoutTrailStore LogoutTrail => Storage.LogoutTrail ?? throw new InvalidOperationException("The backend's test class hands over its logout trail.");
+
     private StorageUnderTest Storage => _storage ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
 
     /// <summary>Creates an empty store, isolated from every other test, that reads the time from <paramref name="time"/>.</summary>

@@ -20,5 +20,8 @@ public sealed record StorageUnderTest(
     /// <summary>The Data Protection key ring of the same store.</summary>
     public IDataProtectionKeyStore? DataProtectionKeys { get; init; }
 
+    /// <summary>The logout trail of the same store.</summary>
+    public ILogoutTrailStore? LogoutTrail { get; init; }
+
     public ValueTask DisposeAsync() => Owner?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Storage;
 
 namespace LogoutEnricher.Testing;

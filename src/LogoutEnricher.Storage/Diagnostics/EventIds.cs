@@ -119,6 +119,8 @@ public static class EventIds
     public const int ReadinessCheckRecovered = 10002;
     public const int BackgroundTurnFailed = 10020;
     public const int UnknownSettingIgnored = 10030;
+    public const int TrailWritesDropped = 10040;
+    public const int TrailPurged = 10041;
     public const int ConsoleSignedIn = 10201;
     public const int ConsoleSignInFailed = 10202;
     public const int ConsoleDeadLettersRetried = 10203;

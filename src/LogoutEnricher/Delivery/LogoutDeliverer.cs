@@ -23,11 +23,12 @@ internal sealed class LogoutDeliverer(
 
     /// <param name="claims">The provider's validated logout token claims.</param>
     /// <param name="sid">The provider's session id, for the legacy format's <c>keycloakSessionIds</c>.</param>
-    public async Task<DeliveryResult> DeliverAsync(ConfiguredClient client, JsonElement claims, string? sid, LogoutDelivery delivery, CancellationToken cancellationToken)
+    /// <param name="trail">Where the attempt goes in the logout trail, or null.</param>
+    public async Task<DeliveryResult> DeliverAsync(ConfiguredClient client, JsonElement claims, string? sid, LogoutDelivery delivery, DeliveryTrail? trail, CancellationToken cancellationToken)
     {
         var result = await SendAsync(client, claims, sid, delivery, cancellationToken);
         metrics.DeliveryCompleted(client, result);
-        audit.LogoutDelivered(client, Hosting.Security.SidHash.Of(sid), delivery.AppSessionIds.Count, result);
+        audit.LogoutDelivered(client, Hosting.Security.SidHash.Of(sid), delivery.AppSessionIds.Count, result, trail);
         return result;
     }
 

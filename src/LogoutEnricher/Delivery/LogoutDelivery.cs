@@ -22,6 +22,13 @@ internal sealed record LogoutDelivery(string? Host, IReadOnlyList<string> AppSes
 /// <summary>Session handles of one mapping that a delivery covers.</summary>
 internal sealed record MappingRemoval(SessionKey Key, IReadOnlyList<string> Handles);
 
+/// <summary>Which logout of the trail a delivery attempt belongs to, and how to number it there.</summary>
+/// <param name="TrailId">The logout's trail id (carried in the outbox payload, or given inline).</param>
+/// <param name="Sequence">Unique per attempt within the logout: the outbox entry id (or delivery index inline) and the attempt number.</param>
+/// <param name="Number">The attempt number of this delivery, from 1.</param>
+/// <param name="MayRetry">Whether a transient failure is tried again (queued and not expired); otherwise it fails the logout.</param>
+internal sealed record DeliveryTrail(string TrailId, string Sequence, int Number, bool MayRetry);
+
 /// <summary>What one delivery attempt came to.</summary>
 /// <param name="StatusCode">The application's HTTP status, or null when no response came.</param>
 /// <param name="Error">Why it failed without a response (timeout, connection refused), safe to log.</param>

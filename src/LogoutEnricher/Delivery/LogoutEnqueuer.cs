@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace LogoutEnricher.Delivery;
 
 /// <summary>One logout's deliveries, as a fan-out batch queues them together.</summary>
-internal sealed record QueuedLogout(ConfiguredClient Client, JsonElement Claims, string? Sid, IReadOnlyList<LogoutDelivery> Deliveries);
+/// <param name="TrailId">The logout's id in the logout trail, or null (a forwarded Admin URL action).</param>
+internal sealed record QueuedLogout(ConfiguredClient Client, JsonElement Claims, string? Sid, IReadOnlyList<LogoutDelivery> Deliveries, string? TrailId = null);
 
 /// <summary>Queued mode: writes a logout's deliveries to the outbox, all or none, and wakes the dispatcher.</summary>
 internal sealed class LogoutEnqueuer(
@@ -38,7 +39,8 @@ internal sealed class LogoutEnqueuer(
                 logout.Sid,
                 delivery.AppSessionIds,
                 [.. delivery.Removals.Select(r => new OutboxRemoval(r.Key.Sid, r.Handles))],
-                delivery.Action)),
+                delivery.Action,
+                logout.TrailId)),
             now,
             expiresAt,
             Attempts: 0,

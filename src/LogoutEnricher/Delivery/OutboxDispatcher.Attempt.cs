@@ -50,7 +50,11 @@ internal sealed partial class OutboxDispatcher
         }
 
         var attempts = entry.Attempts + 1;
-        var result = await deliverer.DeliverAsync(client, payload.Claims, payload.Sid, new LogoutDelivery(entry.Host, payload.AppSessionIds, [], payload.Action), stoppingToken);
+        // Note: whether a transient failure is retried is decided by when the attempt starts, so the trail can record
+        // the attempt's consequence with it: an attempt that starts once MaxAge has passed is the last.
+        var expired = timeProvider.GetUtcNow() >= entry.ExpiresAt;
+        var trail = payload.TrailId is { } trailId ? new DeliveryTrail(trailId, $"{entry.Id}/{attempts}", attempts, MayRetry: !expired) : null;
+        var result = await deliverer.DeliverAsync(client, payload.Claims, payload.Sid, new LogoutDelivery(entry.Host, payload.AppSessionIds, [], payload.Action), trail, stoppingToken);
         var now = timeProvider.GetUtcNow();
         statistics.CountAttempt(leaseOverrun: now >= leasedUntil);
 
@@ -73,7 +77,7 @@ internal sealed partial class OutboxDispatcher
             return;
         }
 
-        if (now >= entry.ExpiresAt)
+        if (expired)
         {
             await DeadLetterAsync(entry, attempts, $"expired ({error})");
             return;

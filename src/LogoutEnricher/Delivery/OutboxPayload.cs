@@ -13,8 +13,9 @@ namespace LogoutEnricher.Delivery;
 /// <param name="AppSessionIds">The ids this delivery names.</param>
 /// <param name="Removals">The mapping handles to remove once delivered.</param>
 /// <param name="Action">A Keycloak Admin URL action to forward instead of a per-session logout (absent in older entries).</param>
+/// <param name="TrailId">The logout's id in the logout trail, so each attempt is recorded against it (absent in older entries and forwarded actions).</param>
 internal sealed record OutboxPayload(
-    JsonElement Claims, string? Sid, IReadOnlyList<string> AppSessionIds, IReadOnlyList<OutboxRemoval> Removals, KeycloakAdminAction? Action = null);
+    JsonElement Claims, string? Sid, IReadOnlyList<string> AppSessionIds, IReadOnlyList<OutboxRemoval> Removals, KeycloakAdminAction? Action = null, string? TrailId = null);
 
 /// <summary>One mapping's handles; issuer and client are the entry's own.</summary>
 internal sealed record OutboxRemoval(string Sid, IReadOnlyList<string> Handles);

@@ -34,6 +34,7 @@ internal sealed class LogoutPipeline(
     public async Task<LogoutResult> ProcessAsync(LogoutRequest request, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
+        var acceptedAt = timeProvider.GetUtcNow();
         // Note: the replay id is claimed first, in one atomic store operation: of copies of one token or action
         // arriving together exactly one gets past it; checking and recording in two steps let several through.
         if (request.Replay is { } replay && !await replayCache.TryAddAsync(request.Issuer, replay.Key, replay.Until, cancellationToken))
@@ -45,12 +46,14 @@ internal sealed class LogoutPipeline(
         var accepted = false;
         try
         {
-            var logouts = await PlanAsync(request, cancellationToken);
+            var logouts = await PlanAsync(request, acceptedAt, cancellationToken);
             var result = await RunAsync(request, logouts, () => accepted = true, cancellationToken);
             var elapsed = timeProvider.GetElapsedTime(started);
             foreach (var logout in logouts)
             {
-                audit.LogoutProcessed(request.Client, SidHash.Of(logout.Sid), logout.Subject, logout.AppSessionCount, result.Outcome, elapsed, request.Source, request.Reason);
+                // Note: the trail is written from this event (asynchronously: a trail write never delays or fails a logout).
+                audit.LogoutProcessed(request.Client, SidHash.Of(logout.Sid), logout.Subject, logout.AppSessionCount, result.Outcome, elapsed, request.Source, request.Reason,
+                    logout.TrailId, acceptedAt);
             }
 
             metrics.LogoutsProcessed(request.Source, result.Outcome, result.Logouts);
@@ -96,21 +99,21 @@ internal sealed class LogoutPipeline(
     private static readonly JsonElement EmptyClaims = JsonElement.Parse("{}");
 
     /// <summary>One logout per session given, or the one the request names.</summary>
-    private async Task<IReadOnlyList<PlannedLogout>> PlanAsync(LogoutRequest request, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PlannedLogout>> PlanAsync(LogoutRequest request, DateTimeOffset acceptedAt, CancellationToken cancellationToken)
     {
         if (request.Sessions is { } given)
         {
-            return [.. given.Select(mapping => Plan(request,
+            return [.. given.Select(mapping => Plan(request, acceptedAt,
                 LogoutClaims.Mint(request.Client, mapping.Key.Sid, mapping.Subject, request.Reason), mapping.Key.Sid, mapping.Subject, [mapping]))];
         }
 
         var mappings = await ResolveAsync(request, cancellationToken);
         var claims = request.Claims ?? LogoutClaims.Mint(request.Client, request.Sid, request.Subject, request.Reason);
-        return [Plan(request, claims, request.Sid, request.Subject, mappings)];
+        return [Plan(request, acceptedAt, claims, request.Sid, request.Subject, mappings)];
     }
 
-    private PlannedLogout Plan(LogoutRequest request, JsonElement claims, string? sid, string? subject, IReadOnlyList<SessionMapping> mappings) =>
-        new(claims, sid, subject, mappings, planner.Plan(request.Client, mappings));
+    private PlannedLogout Plan(LogoutRequest request, DateTimeOffset acceptedAt, JsonElement claims, string? sid, string? subject, IReadOnlyList<SessionMapping> mappings) =>
+        new(Guid.CreateVersion7(acceptedAt).ToString("N"), claims, sid, subject, mappings, planner.Plan(request.Client, mappings));
 
     private async Task<LogoutResult> RunAsync(LogoutRequest request, IReadOnlyList<PlannedLogout> logouts, Action accept, CancellationToken cancellationToken)
     {
@@ -129,7 +132,7 @@ internal sealed class LogoutPipeline(
 
         if (options.Value.Mode == DeliveryMode.Queued || !request.Source.MayDeliverInline())
         {
-            await enqueuer.EnqueueAsync([.. logouts.Select(l => new QueuedLogout(request.Client, l.Claims, l.Sid, l.Deliveries))], cancellationToken);
+            await enqueuer.EnqueueAsync([.. logouts.Select(l => new QueuedLogout(request.Client, l.Claims, l.Sid, l.Deliveries, l.TrailId))], cancellationToken);
             accept();
             if (request.ForgetWhenQueued)
             {
@@ -139,8 +142,9 @@ internal sealed class LogoutPipeline(
             return new LogoutResult(LogoutOutcome.Queued, count, [], logouts.Count);
         }
 
-        var deliveries = logouts.SelectMany(l => l.Deliveries.Select(d => (Logout: l, Delivery: d))).ToList();
-        var results = await Task.WhenAll(deliveries.Select(d => deliverer.DeliverAsync(request.Client, d.Logout.Claims, d.Logout.Sid, d.Delivery, cancellationToken)));
+        var deliveries = logouts.SelectMany(l => l.Deliveries.Select((d, i) => (Logout: l, Delivery: d, Index: i))).ToList();
+        var results = await Task.WhenAll(deliveries.Select(d => deliverer.DeliverAsync(request.Client, d.Logout.Claims, d.Logout.Sid, d.Delivery,
+            new DeliveryTrail(d.Logout.TrailId, $"inline-{d.Index}/1", 1, MayRetry: false), cancellationToken)));
         var delivered = Array.TrueForAll(results, r => r.Succeeded);
         if (delivered)
         {
@@ -174,7 +178,7 @@ internal sealed class LogoutPipeline(
     }
 
     /// <summary>One logout: its claims, the sessions it ends and the deliveries that tell the application.</summary>
-    private sealed record PlannedLogout(JsonElement Claims, string? Sid, string? Subject, IReadOnlyList<SessionMapping> Mappings, IReadOnlyList<LogoutDelivery> Deliveries)
+    private sealed record PlannedLogout(string TrailId, JsonElement Claims, string? Sid, string? Subject, IReadOnlyList<SessionMapping> Mappings, IReadOnlyList<LogoutDelivery> Deliveries)
     {
         public int AppSessionCount => Deliveries.Sum(d => d.AppSessionIds.Count);
     }

@@ -3,6 +3,7 @@ using LogoutEnricher.Hosting.Hardening;
 using LogoutEnricher.Operations.AdminApi;
 using LogoutEnricher.Operations.OperatorConsole;
 using LogoutEnricher.Operations.Telemetry;
+using LogoutEnricher.Operations.Trail;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ internal static class OperationsExtensions
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<AdminAuthentication>();
         services.AddProblemDetails();
+        services.AddLogoutTrail();
         services.AddOperatorConsole(configuration);
         return services;
     }

@@ -61,6 +61,9 @@ internal sealed class OidcProviderEnvironment : IAsyncDisposable
         return new OidcProviderEnvironment(provider, deployment);
     }
 
+    /// <summary>A second LogoutEnricher replica (see <see cref="SidecarAndApps.StartReplica"/>); where it listens.</summary>
+    public Uri StartReplica() => _deployment.StartReplica();
+
     public async ValueTask DisposeAsync()
     {
         await Provider.DisposeAsync();

@@ -63,13 +63,36 @@ internal sealed class SidecarAndApps : IAsyncDisposable
         var sidecarUrl = new Uri($"http://127.0.0.1:{sidecarPort}/");
         var first = await DemoAppInstance.StartAsync(apps[0].Port, apps[0].Id, issuer, sidecarUrl, tokenPath);
         var second = await DemoAppInstance.StartAsync(apps[1].Port, apps[1].Id, issuer, sidecarUrl, tokenPath);
-        return new SidecarAndApps(sidecar, sidecarUrl, first, second, dataDirectory);
+        return new SidecarAndApps(sidecar, sidecarUrl, first, second, dataDirectory) { _settings = settings };
+    }
+
+    private Dictionary<string, string?> _settings = [];
+
+    private readonly List<SidecarFactory> _replicas = [];
+
+    /// <summary>
+    /// Another LogoutEnricher replica with the same settings, on its own loopback port: with a shared store (Redis,
+    /// PostgreSQL) it sees what the first one stored, as a second replica behind a load balancer would.
+    /// </summary>
+    public Uri StartReplica()
+    {
+        var port = Requirement.FreePort();
+        var replica = new SidecarFactory(_settings);
+        replica.UseKestrel(kestrel => kestrel.ListenLocalhost(port));
+        replica.StartServer();
+        _replicas.Add(replica);
+        return new Uri($"http://127.0.0.1:{port}/");
     }
 
     public async ValueTask DisposeAsync()
     {
         await First.DisposeAsync();
         await Second.DisposeAsync();
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
         await _sidecar.DisposeAsync();
         try
         {

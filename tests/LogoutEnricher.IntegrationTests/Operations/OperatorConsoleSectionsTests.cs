@@ -46,7 +46,9 @@ public sealed class OperatorConsoleSectionsTests
         using var browser = new ConsoleBrowser(env.Client.BaseAddress!);
         await browser.SignInWithApiKeyAsync(ApiKey);
 
-        var page = await browser.EventuallyAsync(p => ConsoleBrowser.Rows(p, "fan-out-job").Any(r => r.Contains(">done<", StringComparison.Ordinal)));
+        // The job's logouts, counted from the logout trail: both delivered, none failed.
+        var page = await browser.EventuallyAsync(p => ConsoleBrowser.Rows(p, "fan-out-job").Any(r => r.Contains(">done<", StringComparison.Ordinal)
+            && r.Contains("<td class=\"fan-out-delivered\">2</td><td class=\"fan-out-failed\">0</td>", StringComparison.Ordinal)), "/fan-out-jobs");
 
         var row = Assert.Single(ConsoleBrowser.Rows(page, "fan-out-job"));
         Assert.Contains($"<td class=\"muted\">{env.Keycloak.Issuer}</td><td>{The.ClientId}</td><td>sign-out-all</td>", row, StringComparison.Ordinal);
@@ -69,7 +71,7 @@ public sealed class OperatorConsoleSectionsTests
         using var browser = new ConsoleBrowser(env.Client.BaseAddress!);
         await browser.SignInWithApiKeyAsync(SilentLogoutHarness.AdminApiKey);
 
-        var page = await browser.EventuallyAsync(p => ConsoleBrowser.Rows(p, "config-finding").Count > 0);
+        var page = await browser.EventuallyAsync(p => ConsoleBrowser.Rows(p, "config-finding").Count > 0, "/configuration-findings");
 
         var row = Assert.Single(ConsoleBrowser.Rows(page, "config-finding"));
         Assert.Equal(
@@ -89,7 +91,7 @@ public sealed class OperatorConsoleSectionsTests
         using var browser = new ConsoleBrowser(env.Client.BaseAddress!);
         await browser.SignInWithApiKeyAsync(SilentLogoutHarness.AdminApiKey);
 
-        var page = await browser.EventuallyAsync(p => !p.Contains("id=\"findings-not-checked\"", StringComparison.Ordinal));
+        var page = await browser.EventuallyAsync(p => !p.Contains("id=\"findings-not-checked\"", StringComparison.Ordinal), "/configuration-findings");
 
         Assert.Contains("id=\"findings-none\"", page, StringComparison.Ordinal);
         Assert.Empty(ConsoleBrowser.Rows(page, "config-finding"));

@@ -93,8 +93,55 @@ public sealed partial class OperatorConsoleTests : IAsyncLifetime
         var page = await PageAsync();
         Assert.Contains("<h2>Issuers and clients</h2>", page, StringComparison.Ordinal);
         Assert.Contains(The.ClientId, page, StringComparison.Ordinal);
-        Assert.Contains("id=\"fan-out-jobs\"", page, StringComparison.Ordinal);
-        Assert.Contains("id=\"configuration-findings\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"nav-fan-out-jobs\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"nav-configuration-findings\"", page, StringComparison.Ordinal);
+        Assert.Contains("<section id=\"fan-out-jobs\">", await PageAsync("/fan-out-jobs"), StringComparison.Ordinal);
+        Assert.Contains("<section id=\"configuration-findings\">", await PageAsync("/configuration-findings"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Console_PageViews_LogNoWarning()
+    {
+        await _env.LoginAsync(The.ClientId, The.AppSessionId);
+        (await _env.SendLogoutAsync(_env.Keycloak.LogoutToken().Sign())).Dispose();
+        await _env.App.WaitForAsync(1);
+        (await SignInAsync(ApiKey)).Dispose();
+
+        var page = await EventuallyAsync(p => TrailRows(p).Count == 1);
+        var detail = DetailLink().Match(page).Groups[1].Value;
+        for (var i = 0; i < 3; i++)
+        {
+            await PageAsync();
+            await PageAsync("?q=" + The.Subject);
+            await PageAsync("/fan-out-jobs");
+            await PageAsync(WebUtility.HtmlDecode(detail)[ConsolePath.Length..]);
+        }
+
+        Assert.DoesNotContain(_env.Logs.Events, e => e.Level >= Serilog.Events.LogEventLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Trail_DetailPage_ListsEveryAttemptWithAcceptedAndDeliveredAt()
+    {
+        await DeadLetterOneLogoutAsync();
+        _env.App.StatusCode = StatusCodes.Status200OK;
+        var page = await PageAsync();
+        using var retry = await _browser.PostAsync(WebUtility.HtmlDecode(RetryAction().Match(page).Groups[1].Value), Form(page));
+        await _env.App.WaitUntilAsync(a => a.Received.Count(r => r.Valid) == 2, TimeSpan.FromSeconds(15));
+        var delivered = await EventuallyAsync(p => TrailRows(p).Single().Contains("outcome ok", StringComparison.Ordinal), "?q=" + The.Subject + "%20" + The.ClientId);
+
+        var detail = await PageAsync(WebUtility.HtmlDecode(DetailLink().Match(delivered).Groups[1].Value)[ConsolePath.Length..]);
+
+        Assert.Contains("<th>Accepted at</th>", TrailHeader().Match(delivered).Value, StringComparison.Ordinal);
+        Assert.Contains("<th>Delivered at</th>", TrailHeader().Match(delivered).Value, StringComparison.Ordinal);
+        var attempts = ConsoleBrowser.Rows(detail, "attempt");
+        Assert.Equal(2, attempts.Count);
+        Assert.Contains("HTTP 400", attempts[0], StringComparison.Ordinal);
+        Assert.Contains("HTTP 200", attempts[1], StringComparison.Ordinal);
+        Assert.Matches("<td class=\"delivered-at\">\\d{4}-", detail);
+        Assert.Contains("<td class=\"outcome ok\">delivered</td>", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(The.Sid, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(The.AppSessionId, detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,7 +179,7 @@ public sealed partial class OperatorConsoleTests : IAsyncLifetime
         Assert.Empty(DeadLetterRows(after));
         var trail = TrailRows(after).Single();
         Assert.Contains($"<td>{The.Subject}</td>", trail, StringComparison.Ordinal);
-        Assert.Contains("<td>2</td>", trail, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"attempts\">2</td>", trail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -192,4 +239,10 @@ public sealed partial class OperatorConsoleTests : IAsyncLifetime
 
     [GeneratedRegex("<form class=\"inline\" method=\"post\" action=\"([^\"]+/retry)\">")]
     private static partial Regex RetryAction();
+
+    [GeneratedRegex("<a class=\"detail\" href=\"([^\"]+)\">")]
+    private static partial Regex DetailLink();
+
+    [GeneratedRegex("<table><tr><th>Accepted at</th>.*?</tr>")]
+    private static partial Regex TrailHeader();
 }

@@ -30,6 +30,7 @@ internal static class AdminApi
         var admin = endpoints.MapGroup(options.PathPrefix).AddEndpointFilter<AdminAuthentication>().AddEndpointFilter(StoreFailures.ProblemAsync);
         admin.MapFanOutJobs();
         admin.MapConfigFindings();
+        admin.MapLogoutTrail();
         admin.MapGet("/mappings", FindMappingsAsync);
         admin.MapGet("/dead-letters", ListDeadLettersAsync);
         admin.MapPost("/dead-letters/{id}/retry", RetryDeadLetterAsync);

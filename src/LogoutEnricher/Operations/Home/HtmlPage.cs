@@ -51,7 +51,7 @@ internal static class HtmlPage
         {
             httpContext.Response.StatusCode = statusCode;
             httpContext.Response.ContentType = "text/html; charset=utf-8";
-            httpContext.Response.Headers.CacheControl = "no-store";
+            httpContext.Response.Headers.CacheControl = "no-cache, no-store";
             httpContext.Response.Headers.ContentSecurityPolicy = contentSecurityPolicy;
             httpContext.Response.Headers.XContentTypeOptions = "nosniff";
             httpContext.Response.Headers["Referrer-Policy"] = "no-referrer";

@@ -5,21 +5,23 @@ using LogoutEnricher.Storage;
 namespace LogoutEnricher.Operations.OperatorConsole;
 
 /// <summary>Everything one console page shows, read once per request.</summary>
+/// <param name="LastHour">The trail's logouts accepted in the last hour (at most <see cref="ConsoleModelReader.MaxChartRows"/>).</param>
+/// <param name="Trail">The page of the trail the search asked for, or null when it cannot be read (<paramref name="TrailError"/>).</param>
 internal sealed record ConsoleModel(
     DateTimeOffset Now,
-    DateTimeOffset TrailSince,
     IReadOnlyList<ConsoleIssuer> Issuers,
-    IReadOnlyList<TrailRecord> LastHour,
+    IReadOnlyList<TrailLogout> LastHour,
     ConsoleOutbox? Outbox,
-    IReadOnlyList<TrailRecord> Trail,
-    string? Query);
+    Trail.TrailPage? Trail,
+    string? TrailError,
+    Trail.TrailSearch Search);
 
 internal sealed record ConsoleIssuer(string Issuer, IssuerKeyStatus Keys, IReadOnlyList<ConsoleClient> Clients);
 
 /// <param name="Target">Where logouts go: scheme, host and path of the configured URL (no query).</param>
 /// <param name="OldestPending">The client's oldest pending delivery in the outbox, or null (none, or no outbox).</param>
 internal sealed record ConsoleClient(
-    string ClientId, string Target, string Format, long CapturedSinceStart, int Delivered, int Failed, int Waiting, ConsolePendingEntry? OldestPending);
+    string ClientId, string Target, string Format, int Delivered, int Failed, int Waiting, ConsolePendingEntry? OldestPending);
 
 /// <summary>What the console shows of a pending outbox entry: never its payload.</summary>
 internal sealed record ConsolePendingEntry(DateTimeOffset AcceptedAt, int Attempts, string? LastError);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Hosting.Security;
 using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Operations.Trail;
 using LogoutEnricher.Protocol.Providers;
 using LogoutEnricher.Storage;
 
@@ -10,17 +11,21 @@ namespace LogoutEnricher.Operations.OperatorConsole;
 
 /// <summary>Reads the console's figures: configuration, key cache, the outbox (when there is one) and the trail.</summary>
 internal sealed class ConsoleModelReader(
-    IssuerRegistry registry, ProviderKeyCache keys, LogoutTrail trail, OutboxPayloadProtector payloads, TimeProvider timeProvider, IServiceProvider services)
+    IssuerRegistry registry, ProviderKeyCache keys, LogoutTrailReader trail, ILogoutTrailStore trailStore, OutboxPayloadProtector payloads, TimeProvider timeProvider,
+    IServiceProvider services)
 {
     public const int MaxDeadLetters = 200;
-    public const int MaxTrailRows = 200;
+    public const int MaxChartRows = 5000;
 
-    public async Task<ConsoleModel> ReadAsync(string? query, CancellationToken cancellationToken)
+    public async Task<ConsoleModel> ReadAsync(TrailSearch search, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var outbox = await ReadOutboxAsync(cancellationToken);
-        var dead = (outbox?.DeadLetters ?? []).ToLookup(d => (d.Letter.Entry.Issuer, d.Letter.Entry.ClientId, d.SidHash));
-        var lastHour = WithDeadLetters(trail.AcceptedSince(now.AddHours(-1)), dead);
+        // Note: the page says when the trail cannot be read; the store's readiness check reports it, so no log per view.
+        var lastHour = (await StoreFailures.CatchAsync(() => trailStore.QueryAsync(new TrailQuery(MaxChartRows, From: now.AddHours(-1)), cancellationToken))).Value ?? [];
+        var searched = await StoreFailures.CatchAsync(() => trail.SearchAsync(search, cancellationToken));
+        var trailError = searched.Failure is { } failure ? "the logout trail cannot be read now: " + failure.Message
+            : searched.Value.Invalid is { } invalid ? $"the search's {invalid} cannot be read" : null;
         var oldest = outbox is { Error: null } ? await ReadOldestPendingAsync(cancellationToken) : [];
         var issuers = registry.Issuers.Values.OrderBy(i => i.Name, StringComparer.Ordinal).Select(issuer => new ConsoleIssuer(
             issuer.Issuer,
@@ -28,22 +33,13 @@ internal sealed class ConsoleModelReader(
             issuer.Clients.Values.OrderBy(c => c.ClientId, StringComparer.Ordinal).Select(client =>
             {
                 var rows = lastHour.Where(r => r.Issuer == client.Issuer && r.ClientId == client.ClientId).ToList();
-                return new ConsoleClient(client.ClientId, Target(client.LogoutUrl), client.Format.ToString(), trail.CapturesOf(client.Issuer, client.ClientId),
+                return new ConsoleClient(client.ClientId, Target(client.LogoutUrl), client.Format.ToString(),
                     rows.Count(r => r.Outcome == TrailOutcome.Delivered), rows.Count(r => r.Outcome == TrailOutcome.Failed),
                     rows.Count(r => r.Outcome is TrailOutcome.Queued or TrailOutcome.Retrying), oldest.GetValueOrDefault((client.Issuer, client.ClientId)));
             }).ToList())).ToList();
 
-        return new ConsoleModel(now, trail.Since, issuers, lastHour, outbox, WithDeadLetters(trail.Search(query, MaxTrailRows), dead), query);
+        return new ConsoleModel(now, issuers, lastHour, outbox, searched.Value.Page, trailError, search);
     }
-
-    /// <summary>
-    /// Note: the trail sees delivery attempts, not the dispatcher's decision to give up (an expired entry's last attempt
-    /// was a transient failure); a row whose logout is a dead letter in the store is shown as failed, with its reason.
-    /// </summary>
-    private static List<TrailRecord> WithDeadLetters(IReadOnlyList<TrailRecord> rows, ILookup<(string, string, string), ConsoleDeadLetter> dead) =>
-        rows.Select(r => r.Outcome != TrailOutcome.Delivered && dead[(r.Issuer, r.ClientId, r.SidHash)].FirstOrDefault() is { } letter
-            ? r with { Outcome = TrailOutcome.Failed, Reason = "dead letter: " + letter.Letter.Reason }
-            : r).ToList();
 
     private ConsoleDeadLetter Describe(DeadLetter letter)
     {

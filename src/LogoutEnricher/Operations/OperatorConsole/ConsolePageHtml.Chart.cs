@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using LogoutEnricher.Hosting.Storage;
+using LogoutEnricher.Storage;
 using static LogoutEnricher.Operations.Home.HtmlPage;
 
 namespace LogoutEnricher.Operations.OperatorConsole;
@@ -18,10 +20,13 @@ internal static partial class ConsolePageHtml
         var counts = new int[60, Series.Length];
         foreach (var row in model.LastHour)
         {
-            var minute = 59 - (int)Math.Floor((model.Now - row.At).TotalMinutes);
+            var minute = 59 - (int)Math.Floor((model.Now - row.AcceptedAt).TotalMinutes);
             if (minute is >= 0 and < 60)
             {
-                counts[minute, Array.FindIndex(Series, s => s.Outcome == row.Outcome)]++;
+                if (Array.FindIndex(Series, s => s.Outcome == row.Outcome) is var series and >= 0)
+                {
+                    counts[minute, series]++;
+                }
             }
         }
 

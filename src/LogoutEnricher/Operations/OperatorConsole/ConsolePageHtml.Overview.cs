@@ -21,11 +21,10 @@ internal static partial class ConsolePageHtml
             };
             html.Append("<p>Issuer <strong>").Append(Encode(issuer.Issuer)).Append("</strong><br>Keys: <span class=\"key-status ").Append(keyClass).Append("\">")
                 .Append(Encode(keyText)).Append("</span></p>");
-            html.Append("<table><tr><th>Client</th><th>Logout URL</th><th>Captured*</th><th>Delivered (1 h)</th><th>Failed (1 h)</th><th>Waiting (1 h)</th><th>Oldest pending</th></tr>");
+            html.Append("<table><tr><th>Client</th><th>Logout URL</th><th>Delivered (1 h)</th><th>Failed (1 h)</th><th>Waiting (1 h)</th><th>Oldest pending</th></tr>");
             foreach (var client in issuer.Clients)
             {
                 html.Append("<tr>").Cell(client.ClientId).Cell($"{client.Target} ({client.Format})", "muted")
-                    .Cell(client.CapturedSinceStart.ToString(CultureInfo.InvariantCulture))
                     .Cell(client.Delivered.ToString(CultureInfo.InvariantCulture), client.Delivered > 0 ? "ok" : null)
                     .Cell(client.Failed.ToString(CultureInfo.InvariantCulture), client.Failed > 0 ? "bad" : null)
                     .Cell(client.Waiting.ToString(CultureInfo.InvariantCulture), client.Waiting > 0 ? "warn" : null)
@@ -35,7 +34,7 @@ internal static partial class ConsolePageHtml
             html.Append("</table>");
         }
 
-        html.Append("<p class=\"muted\">* sessions captured by this replica since ").Append(Encode(Time(model.TrailSince))).Append(".</p></section>");
+        html.Append("<p class=\"muted\">Counts from the logout trail, shared by every replica: logouts accepted in the last hour, by where they stand now.</p></section>");
     }
 
     /// <summary>"accepted 2025-06-01 12:00:00 UTC, 12 min ago, 3 attempts, last: HTTP 503", or "-".</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Operations.Home;
+using LogoutEnricher.Storage;
 using static LogoutEnricher.Operations.Home.HtmlPage;
 
 namespace LogoutEnricher.Operations.OperatorConsole;
@@ -12,7 +14,8 @@ namespace LogoutEnricher.Operations.OperatorConsole;
 /// </summary>
 internal static partial class ConsolePageHtml
 {
-    public static string Render(ConsoleModel model, string consolePath, string antiforgeryField, string? notice, IReadOnlyList<(string Slot, string Title, string Html)> extraSections)
+    /// <param name="pages">The pages other features add (fan-out jobs, configuration findings): linked from the overview.</param>
+    public static string Render(ConsoleModel model, string consolePath, string antiforgeryField, string? notice, IReadOnlyList<(string Slot, string Title)> pages)
     {
         var body = new StringBuilder(16 * 1024);
         if (notice is not null)
@@ -27,16 +30,26 @@ internal static partial class ConsolePageHtml
         body.Append("</div>");
         DeadLetters(body, model, consolePath, antiforgeryField);
         Trail(body, model, consolePath);
-        foreach (var (slot, title, html) in extraSections)
+        return Frame("LogoutEnricher console", consolePath, antiforgeryField, model.Now, pages, body.ToString());
+    }
+
+    /// <summary>A page of its own (a feature's section, a logout's detail) in the console's frame.</summary>
+    public static string Page(string title, string id, string html, string consolePath, string antiforgeryField, DateTimeOffset now, IReadOnlyList<(string Slot, string Title)> pages) =>
+        Frame("LogoutEnricher console: " + title, consolePath, antiforgeryField, now, pages,
+            "<section id=\"" + Encode(id) + "\"><h2>" + Encode(title) + "</h2>" + html + "</section>");
+
+    private static string Frame(string title, string consolePath, string antiforgeryField, DateTimeOffset now, IReadOnlyList<(string Slot, string Title)> pages, string body)
+    {
+        var navigation = new StringBuilder("<a href=\"/\">Home</a><a id=\"nav-overview\" href=\"").Append(Encode(consolePath)).Append("\">Overview</a>");
+        foreach (var (slot, pageTitle) in pages)
         {
-            body.Append("<section id=\"").Append(Encode(slot)).Append("\"><h2>").Append(Encode(title)).Append("</h2>").Append(html).Append("</section>");
+            navigation.Append("<a id=\"nav-").Append(Encode(slot)).Append("\" href=\"").Append(Encode(consolePath + "/" + slot)).Append("\">").Append(Encode(pageTitle)).Append("</a>");
         }
 
-        var navigation = "<a href=\"/\">Home</a><a href=\"" + Encode(consolePath) + "\">Refresh</a>"
-            + "<span class=\"muted\">" + Encode(Time(model.Now)) + "</span>"
-            + "<form class=\"inline\" method=\"post\" action=\"" + Encode(consolePath + "/sign-out") + "\">" + antiforgeryField
-            + "<button type=\"submit\" id=\"sign-out\">Sign out</button></form>";
-        return HtmlPage.Render("LogoutEnricher console", navigation, body.ToString());
+        navigation.Append("<span class=\"muted\">").Append(Encode(Time(now))).Append("</span>")
+            .Append("<form class=\"inline\" method=\"post\" action=\"").Append(Encode(consolePath + "/sign-out")).Append("\">").Append(antiforgeryField)
+            .Append("<button type=\"submit\" id=\"sign-out\">Sign out</button></form>");
+        return HtmlPage.Render(title, navigation.ToString(), body);
     }
 
     internal static string Time(DateTimeOffset? time) =>

@@ -8,7 +8,9 @@ internal sealed class ConsoleSignedIn(string consolePath) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        http.Response.Headers.CacheControl = "no-store";
+        // Note: "no-cache, no-store", as antiforgery sets it when a page issues a token: with "no-store" alone it logs a
+        // warning (Cache-Control overridden) on every page view.
+        http.Response.Headers.CacheControl = "no-cache, no-store";
         var result = await http.AuthenticateAsync(ConsoleAuthentication.Scheme);
         if (!result.Succeeded)
         {

@@ -24,8 +24,6 @@ public static class OperatorConsoleExtensions
             return services;
         }
 
-        services.AddSingleton<LogoutTrail>();
-        services.AddSingleton<IAuditObserver>(sp => sp.GetRequiredService<LogoutTrail>());
         services.AddSingleton<ConsoleModelReader>();
         services.AddAuthentication().AddCookie(ConsoleAuthentication.Scheme);
         services.AddOptions<CookieAuthenticationOptions>(ConsoleAuthentication.Scheme)
@@ -70,6 +68,13 @@ public static class OperatorConsoleExtensions
 
         var signedIn = console.MapGroup("").AddEndpointFilter(new ConsoleSignedIn(path));
         signedIn.MapGet("", ConsoleEndpoints.PageAsync);
+        signedIn.MapGet("/logouts/{id}", ConsoleEndpoints.LogoutAsync);
+        foreach (var slot in endpoints.ServiceProvider.GetServices<IConsoleSection>().Select(s => s.Slot).Concat(ConsoleSlots.Placeholders.Select(p => p.Slot)).Distinct())
+        {
+            signedIn.MapGet("/" + slot, (HttpContext context, IAntiforgery antiforgery, IOptions<AdminOptions> admin, IEnumerable<IConsoleSection> sections, TimeProvider time,
+                CancellationToken cancellationToken) => ConsoleEndpoints.SectionAsync(context, slot, antiforgery, admin, sections, time, cancellationToken));
+        }
+
         signedIn.MapPost("/dead-letters/{id}/retry", ConsoleEndpoints.RetryAsync);
         signedIn.MapPost("/dead-letters/retry-all", ConsoleEndpoints.RetryAllAsync);
         return endpoints;

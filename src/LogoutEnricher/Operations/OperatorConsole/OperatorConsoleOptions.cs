@@ -17,12 +17,6 @@ public sealed class OperatorConsoleOptions
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// How many recent logouts (one row per logout and application) this replica keeps for the trail and the chart.
-    /// Default: 10000 (a few MB). Older rows are dropped; a restart starts empty.
-    /// </summary>
-    public int TrailCapacity { get; set; } = 10_000;
-
-    /// <summary>
     /// Sign-in by OIDC login against the admin API's bearer issuer (<c>LogoutEnricher:Admin:Bearer</c>), beside the API
     /// key. Default: off (no <see cref="ConsoleOidcOptions.ClientId"/>).
     /// </summary>

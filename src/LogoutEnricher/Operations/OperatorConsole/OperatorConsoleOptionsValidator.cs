@@ -20,12 +20,6 @@ internal sealed class OperatorConsoleOptionsValidator(IConfiguration configurati
             failures.Add($"{Root}:SessionLifetime is {options.SessionLifetime}: keep a console sign-in short, between 00:01:00 and 12:00:00, e.g. 00:15:00.");
         }
 
-        if (options.TrailCapacity is < 100 or > 1_000_000)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{Root}:TrailCapacity is {options.TrailCapacity}: keep between 100 and 1000000 recent logouts in memory, e.g. 10000."));
-        }
-
         // Note: the console admits by the admin API's bearer rule (issuer, audience, role); without one, any account of
         // any provider that can log in would do.
         var bearer = configuration.GetSection(AdminOptions.SectionName + ":Bearer");

@@ -29,9 +29,9 @@ internal sealed partial class AuditLog(ILoggerFactory loggerFactory, IEnumerable
 
     /// <summary>One logout the pipeline processed, from whichever source.</summary>
     public void LogoutProcessed(Protocol.Providers.ConfiguredClient client, string sidHash, string? subject, int appSessionCount, LogoutOutcome outcome, TimeSpan elapsed,
-        LogoutSource source, string? reason)
+        LogoutSource source, string? reason, string trailId, DateTimeOffset acceptedAt)
     {
-        var processed = new ProcessedLogout(client.Issuer, client.ClientId, sidHash, subject, appSessionCount, outcome, elapsed, source, reason);
+        var processed = new ProcessedLogout(client.Issuer, client.ClientId, sidHash, subject, appSessionCount, outcome, elapsed, source, reason, trailId, acceptedAt);
         LogLogoutProcessed(_logger, outcome.Name(), client.ClientId, client.Issuer, sidHash, subject ?? "-", appSessionCount, elapsed.TotalMilliseconds,
             source.Name(), reason ?? "-");
         foreach (var observer in _observers)
@@ -41,13 +41,14 @@ internal sealed partial class AuditLog(ILoggerFactory loggerFactory, IEnumerable
     }
 
     /// <summary>One delivery attempt, in either delivery mode: what reached (or did not reach) the application.</summary>
-    public void LogoutDelivered(Protocol.Providers.ConfiguredClient client, string sidHash, int appSessionCount, Delivery.DeliveryResult result)
+    public void LogoutDelivered(Protocol.Providers.ConfiguredClient client, string sidHash, int appSessionCount, Delivery.DeliveryResult result, Delivery.DeliveryTrail? trail)
     {
+        var attempt = new DeliveredAttempt(client.Issuer, client.ClientId, sidHash, appSessionCount, result, trail);
         LogLogoutDelivered(_logger, result.Succeeded ? "delivered" : "failed", client.ClientId, client.Issuer, sidHash, appSessionCount,
             result.StatusCode ?? 0, result.Error ?? "-", result.Elapsed.TotalMilliseconds);
         foreach (var observer in _observers)
         {
-            observer.LogoutDelivered(client.Issuer, client.ClientId, sidHash, appSessionCount, result);
+            observer.LogoutDelivered(attempt);
         }
     }
 
