@@ -116,10 +116,10 @@ public static class EventIds
     public const int BackgroundTurnFailed = 10020;
     public const int UnknownSettingIgnored = 10030;
     public const int ConsoleSignedIn = 10201;
-    public const int ConsoleSignInFailed = 10202;
     public const int ConsoleDeadLettersRetried = 10203;
     public const int ConsoleSignInForbidden = 10204;
     public const int ConsoleOidcSignInFailed = 10205;
+    public const int CredentialsRefused = 10206;
     public const int KeyRingElementSkipped = 10210;
 
     // 11000-11999 hardening
