@@ -13,6 +13,15 @@ internal sealed class PostgreSqlSigningKeyStore(PostgreSqlDatabase database) : I
         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kid) DO NOTHING;
         """;
 
+    // Note: ON CONFLICT waits for a racing insert of the same slot to commit, so the select that follows (a new
+    // snapshot under READ COMMITTED) always sees the slot's holder.
+    private const string InsertToSlotSql = """
+        INSERT INTO signing_keys (kid, alg, protected_private_key, created_at, activates_at, retires_at, slot)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING;
+        """;
+
+    private const string SelectSlotSql = $"SELECT {DbRows.SigningKeyColumns} FROM signing_keys WHERE slot = $1;";
+
     public Task<IReadOnlyList<StoredSigningKey>> GetAllAsync(CancellationToken cancellationToken = default) =>
         database.RunAsync<IReadOnlyList<StoredSigningKey>>("read the signing keys", async connection =>
         {
@@ -27,6 +36,28 @@ internal sealed class PostgreSqlSigningKeyStore(PostgreSqlDatabase database) : I
         return await database.ExecuteAsync("add a signing key", InsertSql, parameters => parameters
             .With(key.KeyId).With(key.Algorithm).With(key.ProtectedPrivateKey)
             .With(key.CreatedAt.ToUnixMs()).With(key.ActivatesAt.ToUnixMs()).With(key.RetiresAt?.ToUnixMs()), cancellationToken) == 1;
+    }
+
+    public Task<StoredSigningKey> AddToSlotAsync(string slot, StoredSigningKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slot);
+        ArgumentNullException.ThrowIfNull(key);
+        return database.RunAsync("add a signing key", async connection =>
+        {
+            await using (var insert = new NpgsqlCommand(InsertToSlotSql, connection))
+            {
+                insert.Parameters
+                    .With(key.KeyId).With(key.Algorithm).With(key.ProtectedPrivateKey)
+                    .With(key.CreatedAt.ToUnixMs()).With(key.ActivatesAt.ToUnixMs()).With(key.RetiresAt?.ToUnixMs()).With(slot);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var select = new NpgsqlCommand(SelectSlotSql, connection);
+            select.Parameters.With(slot);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            return (await DbRows.ReadAllAsync(reader, DbRows.SigningKey, cancellationToken)).SingleOrDefault()
+                ?? throw new InvalidOperationException($"Signing key {key.KeyId} exists already without holding slot {slot}.");
+        }, cancellationToken);
     }
 
     public Task RetireAsync(string keyId, DateTimeOffset retiresAt, CancellationToken cancellationToken = default) =>

@@ -67,6 +67,9 @@ internal sealed class RedisKeys(string prefix)
 
     public string SigningKeyRetirements => Prefix + "kr";
 
+    /// <summary>Hash activation slot to the kid that holds it (<see cref="ISigningKeyStore.AddToSlotAsync"/>).</summary>
+    public string SigningKeySlots => Prefix + "ks";
+
     /// <summary>Prefix of the outbox entry hashes.</summary>
     public string OutboxEntryPrefix => Prefix + "o:";
 

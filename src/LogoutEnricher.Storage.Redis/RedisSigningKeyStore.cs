@@ -16,6 +16,31 @@ internal sealed class RedisSigningKeyStore(RedisConnection connection) : ISignin
         return 1
         """;
 
+    // KEYS: keys, retirements, slots. ARGV: slot, kid, encoded key, retires (or ''). A slot whose kid was removed is
+    // free. Returns the kid, encoded key and retires of the slot's holder, read in the same atomic step.
+    private const string AddToSlotScript = """
+        local holder = redis.call('HGET', KEYS[3], ARGV[1])
+        if not holder or redis.call('HEXISTS', KEYS[1], holder) == 0 then
+          if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 1 and ARGV[4] ~= '' then
+            redis.call('HSET', KEYS[2], ARGV[2], ARGV[4])
+          end
+          redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+          holder = ARGV[2]
+        end
+        return { holder, redis.call('HGET', KEYS[1], holder), redis.call('HGET', KEYS[2], holder) or '' }
+        """;
+
+    // KEYS: keys, retirements, slots. ARGV: kid. The slot the key held is freed with it.
+    private const string RemoveScript = """
+        redis.call('HDEL', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        local slots = redis.call('HGETALL', KEYS[3])
+        for i = 1, #slots, 2 do
+          if slots[i + 1] == ARGV[1] then redis.call('HDEL', KEYS[3], slots[i]) end
+        end
+        return 1
+        """;
+
     private readonly RedisKeys _keys = connection.Keys;
 
     public Task<IReadOnlyList<StoredSigningKey>> GetAllAsync(CancellationToken cancellationToken = default) =>
@@ -45,18 +70,29 @@ internal sealed class RedisSigningKeyStore(RedisConnection connection) : ISignin
         });
     }
 
+    public Task<StoredSigningKey> AddToSlotAsync(string slot, StoredSigningKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slot);
+        ArgumentNullException.ThrowIfNull(key);
+        return connection.RunAsync("add a signing key", async database =>
+        {
+            var retires = key.RetiresAt is { } retiresAt ? UnixMs.Of(retiresAt).ToString(CultureInfo.InvariantCulture) : string.Empty;
+            var result = (RedisResult[])(await database.ScriptEvaluateAsync(
+                AddToSlotScript,
+                [_keys.SigningKeys, _keys.SigningKeyRetirements, _keys.SigningKeySlots],
+                [slot, key.KeyId, Encode(key), retires]))!;
+            var holderRetires = (string)result[2]!;
+            return Decode((string)result[0]!, (string)result[1]!, holderRetires.Length == 0 ? null : UnixMs.Parse(holderRetires));
+        });
+    }
+
     public Task RetireAsync(string keyId, DateTimeOffset retiresAt, CancellationToken cancellationToken = default) =>
         connection.RunAsync("retire a signing key", database =>
             database.ScriptEvaluateAsync(RetireScript, [_keys.SigningKeys, _keys.SigningKeyRetirements], [keyId, UnixMs.Of(retiresAt)]));
 
     public Task RemoveAsync(string keyId, CancellationToken cancellationToken = default) =>
-        connection.RunAsync("remove a signing key", async database =>
-        {
-            var transaction = database.CreateTransaction();
-            _ = transaction.HashDeleteAsync(_keys.SigningKeys, keyId);
-            _ = transaction.HashDeleteAsync(_keys.SigningKeyRetirements, keyId);
-            await transaction.ExecuteAsync();
-        });
+        connection.RunAsync("remove a signing key", database =>
+            database.ScriptEvaluateAsync(RemoveScript, [_keys.SigningKeys, _keys.SigningKeyRetirements, _keys.SigningKeySlots], [keyId]));
 
     // Note: alg and the encrypted key (base64) never contain a newline, so a newline-separated value is unambiguous.
     private static string Encode(StoredSigningKey key) => string.Join('\n',

@@ -9,11 +9,13 @@ internal sealed class SqliteConnectionFactory : IDisposable
     private static readonly object Configured = new();
 
     private readonly string _connectionString;
+    private readonly string _createConnectionString;
     private readonly string _directory;
     private readonly string _connectionPragmas;
     private readonly TimeSpan _busyTimeout;
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
     private volatile bool _walEnabled;
+    private volatile StrongBox<SqliteFileIdentity>? _adopted;
 
     public SqliteConnectionFactory(SqliteStorageOptions options, string? contentRoot)
     {
@@ -24,7 +26,11 @@ internal sealed class SqliteConnectionFactory : IDisposable
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            // Note: once a file is adopted (migrated), never create one: a pooled connection opened after the file was
+            // deleted would create an empty, unmigrated, 0644 one and the replica would go on as if nothing had happened.
+            // Before that (the migration, a tool using the stores directly) SqliteFilePermissions creates it 0600 first.
+            // Windows has no file modes and keeps creating.
+            Mode = OperatingSystem.IsWindows() ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             // Note: off by default in SQLite, per connection; the app_sessions cascade depends on it.
@@ -35,6 +41,7 @@ internal sealed class SqliteConnectionFactory : IDisposable
             // per open) as the one wait, and still retries a BUSY that SQLite returns without waiting.
             DefaultTimeout = 1,
         }.ToString();
+        _createConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
         // Note: synchronous=FULL fsyncs the WAL at every commit, so a committed write survives power loss: a 200 for a
         // capture or a queued logout means durable. NORMAL would be safe from corruption but could drop the last
         // commits. Group commit (SqliteGroupCommit) is what keeps the fsync per commit cheap.
@@ -46,12 +53,38 @@ internal sealed class SqliteConnectionFactory : IDisposable
     /// <summary>The absolute path of the database file.</summary>
     public string DataSource { get; }
 
-    /// <summary>Opens a connection; throws <see cref="StorageUnavailableException"/> when the file cannot be opened.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a connection; throws <see cref="StorageUnavailableException"/> when the file cannot be opened, or when it is
+    /// no longer the file the schema was migrated in (<see cref="Adopt"/>): deleted or replaced while in use.
+    /// </summary>
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(verifyFile: true, cancellationToken);
+
+    /// <summary>Records the file at <see cref="DataSource"/> as the one connections may use: called once it is migrated.</summary>
+    public void Adopt() => _adopted = SqliteFileIdentity.Of(DataSource) is { } identity ? new StrongBox<SqliteFileIdentity>(identity) : null;
+
+    /// <summary>Whether the file at <see cref="DataSource"/> is still the adopted one (true before any was adopted).</summary>
+    public bool IsAdoptedFileInPlace() => _adopted is not { } adopted || SqliteFileIdentity.Of(DataSource) == adopted.Value;
+
+    /// <param name="verifyFile">False only for the migration, which opens the file before adopting it.</param>
+    internal async Task<SqliteConnection> OpenAsync(bool verifyFile, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        if (verifyFile && !IsAdoptedFileInPlace())
+        {
+            // Note: the pooled connections still write into the unlinked file, where nothing can ever be read again.
+            Reset();
+            throw new StorageUnavailableException(
+                $"SQLite storage: the database file {DataSource} was deleted or replaced while in use; nothing is written until the readiness check has migrated a new one (event 5151).");
+        }
+
+        var adopted = _adopted is not null;
+        var connection = new SqliteConnection(adopted ? _connectionString : _createConnectionString);
         try
         {
+            if (!adopted)
+            {
+                SqliteFilePermissions.Apply(DataSource);
+            }
+
             Directory.CreateDirectory(_directory);
             await connection.OpenAsync(cancellationToken);
             // Note: set at every open, not once per native connection: a request's wait budget (StorageWaitBudget)

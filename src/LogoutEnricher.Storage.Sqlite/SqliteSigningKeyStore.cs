@@ -14,6 +14,14 @@ internal sealed class SqliteSigningKeyStore(SqliteConnectionFactory connections)
         ON CONFLICT (kid) DO NOTHING;
         """;
 
+    // Note: a conflict on kid or on slot leaves the row that is there; the select then names the slot's holder.
+    private const string InsertToSlotSql = $"""
+        INSERT INTO signing_keys (kid, alg, protected_private_key, created_at, activates_at, retires_at, slot)
+        VALUES ($kid, $alg, $key, $created, $activates, $retires, $slot)
+        ON CONFLICT DO NOTHING;
+        SELECT {DbRows.SigningKeyColumns} FROM signing_keys WHERE slot = $slot;
+        """;
+
     private const string RetireSql = "UPDATE signing_keys SET retires_at = $retires WHERE kid = $kid;";
 
     private const string DeleteSql = "DELETE FROM signing_keys WHERE kid = $kid;";
@@ -42,13 +50,36 @@ internal sealed class SqliteSigningKeyStore(SqliteConnectionFactory connections)
             await using var connection = await connections.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = InsertSql;
-            command.Parameters.AddWithValue("$kid", key.KeyId);
-            command.Parameters.AddWithValue("$alg", key.Algorithm);
-            command.Parameters.AddWithValue("$key", key.ProtectedPrivateKey);
-            command.Parameters.AddWithValue("$created", key.CreatedAt.ToUnixMs());
-            command.Parameters.AddWithValue("$activates", key.ActivatesAt.ToUnixMs());
-            command.Parameters.AddWithValue("$retires", (object?)key.RetiresAt?.ToUnixMs() ?? DBNull.Value);
+            AddKeyParameters(command, key);
             return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("add a signing key", ex);
+        }
+    }
+
+    public async Task<StoredSigningKey> AddToSlotAsync(string slot, StoredSigningKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slot);
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction();
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = InsertToSlotSql;
+            AddKeyParameters(command, key);
+            command.Parameters.AddWithValue("$slot", slot);
+            StoredSigningKey? holder;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                holder = (await DbRows.ReadAllAsync(reader, DbRows.SigningKey, cancellationToken)).SingleOrDefault();
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return holder ?? throw new InvalidOperationException($"Signing key {key.KeyId} exists already without holding slot {slot}.");
         }
         catch (SqliteException ex)
         {
@@ -61,6 +92,16 @@ internal sealed class SqliteSigningKeyStore(SqliteConnectionFactory connections)
 
     public Task RemoveAsync(string keyId, CancellationToken cancellationToken = default) =>
         ExecuteAsync(DeleteSql, keyId, retiresAt: null, "remove a signing key", cancellationToken);
+
+    private static void AddKeyParameters(SqliteCommand command, StoredSigningKey key)
+    {
+        command.Parameters.AddWithValue("$kid", key.KeyId);
+        command.Parameters.AddWithValue("$alg", key.Algorithm);
+        command.Parameters.AddWithValue("$key", key.ProtectedPrivateKey);
+        command.Parameters.AddWithValue("$created", key.CreatedAt.ToUnixMs());
+        command.Parameters.AddWithValue("$activates", key.ActivatesAt.ToUnixMs());
+        command.Parameters.AddWithValue("$retires", (object?)key.RetiresAt?.ToUnixMs() ?? DBNull.Value);
+    }
 
     private async Task ExecuteAsync(string sql, string keyId, DateTimeOffset? retiresAt, string operation, CancellationToken cancellationToken)
     {

@@ -29,13 +29,15 @@ internal sealed class SqliteStorageHealth(SqliteConnectionFactory connections, S
     {
         try
         {
-            if (!File.Exists(connections.DataSource))
+            if (!connections.IsAdoptedFileInPlace())
             {
                 // Note: in WAL mode SQLite goes on writing into an unlinked file through the pooled connections (it
-                // reports SQLITE_READONLY_DBMOVED only in rollback-journal mode), so the file's absence is checked here.
+                // reports SQLITE_READONLY_DBMOVED only in rollback-journal mode), so the file's identity is checked
+                // here, as every store call does; this check is the one place that puts a migrated file back.
                 _failing = true;
                 await RecreateAsync(cancellationToken);
-                throw new StorageUnavailableException($"SQLite storage found no database file at {connections.DataSource}; a new one was created.");
+                throw new StorageUnavailableException(
+                    $"SQLite storage: the database file {connections.DataSource} was deleted or replaced while in use; a new one was migrated in its place (event 5151), what the deleted file held is lost.");
             }
 
             await ProbeAsync(cancellationToken);

@@ -47,7 +47,7 @@ public sealed class SqliteStorageInitializer : IStorageInitializer
         SqliteFilePermissions.Apply(_connections.DataSource);
         try
         {
-            await using var connection = await _connections.OpenAsync(cancellationToken);
+            await using var connection = await _connections.OpenAsync(verifyFile: false, cancellationToken);
             await using (var create = connection.CreateCommand())
             {
                 create.CommandText = CreateHistorySql;
@@ -58,6 +58,8 @@ public sealed class SqliteStorageInitializer : IStorageInitializer
             {
                 await ApplyAsync(connection, migration, cancellationToken);
             }
+
+            _connections.Adopt();
         }
         catch (SqliteException ex)
         {

@@ -53,6 +53,36 @@ public sealed partial class SqliteStorageTests
     }
 
     [Fact]
+    public async Task AddAsync_DatabaseFileDeletedUnderPooledConnections_IsRefusedAndCreatesNoFile()
+    {
+        await AddAsync(The.Key, The.ExpiresAt, The.AppSession);
+
+        File.Delete(DatabasePath);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => AddAsync(The.KeyOfOtherSid, The.ExpiresAt, The.AppSession));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Sessions.FindAsync(The.Key, Ct));
+        Assert.False(File.Exists(DatabasePath));
+    }
+
+    [Fact]
+    public async Task PingAsync_DatabaseFileDeleted_MigratesAnOwnerOnlyFileAndWritesGoThereAgain()
+    {
+        await AddAsync(The.Key, The.ExpiresAt, The.AppSession);
+        File.Delete(DatabasePath);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => AddAsync(The.KeyOfOtherSid, The.ExpiresAt, The.AppSession));
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Health.PingAsync(Ct));
+        await AddAsync(The.KeyOfOtherSid, The.ExpiresAt, The.AppSession);
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(DatabasePath));
+        await using var reader = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await reader.OpenAsync(Ct);
+        await using var count = reader.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM sessions;";
+        Assert.Equal(1L, await count.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
     public async Task PingAsync_DiskFull_FailsUntilSpaceIsFreedThenTruncatesTheWriteAheadLog()
     {
         var volume = Path.Combine(_directory, "small-volume");

@@ -57,4 +57,60 @@ public abstract partial class StorageContractTests
 
         Assert.Equal([The.NextSigningKey], await SigningKeys.GetAllAsync(Ct));
     }
+
+    [Fact]
+    public async Task SigningKeysAddToSlotAsync_ManyConcurrentCreators_StoresExactlyOneAndAllGetIt()
+    {
+        const int creators = 16;
+        var candidates = Enumerable.Range(0, creators)
+            .Select(i => The.SigningKey with { KeyId = $"kid-racer-{i:D2}", ProtectedPrivateKey = $"protected-pkcs8-racer-{i:D2}", ActivatesAt = The.Now + TimeSpan.FromMilliseconds(i) })
+            .ToList();
+        using var start = new ManualResetEventSlim();
+
+        var racers = candidates.Select(candidate => Task.Run(async () =>
+        {
+            start.Wait(Ct);
+            return await SigningKeys.AddToSlotAsync("first:RS256", candidate, Ct);
+        })).ToList();
+        start.Set();
+        var holders = await Task.WhenAll(racers);
+
+        var stored = Assert.Single(await SigningKeys.GetAllAsync(Ct));
+        Assert.Contains(stored, candidates);
+        Assert.All(holders, holder => Assert.Equal(stored, holder));
+    }
+
+    [Fact]
+    public async Task SigningKeysAddToSlotAsync_SlotHeld_ReturnsTheHolderAndAddsNothing()
+    {
+        await SigningKeys.AddToSlotAsync("after:kid-current", The.NextSigningKey, Ct);
+
+        var holder = await SigningKeys.AddToSlotAsync("after:kid-current", The.NextSigningKey with { KeyId = "kid-late" }, Ct);
+
+        Assert.Equal(The.NextSigningKey, holder);
+        Assert.Equal([The.NextSigningKey], await SigningKeys.GetAllAsync(Ct));
+    }
+
+    [Fact]
+    public async Task SigningKeysAddToSlotAsync_OtherSlots_EachGetsItsOwnKey()
+    {
+        var first = await SigningKeys.AddToSlotAsync("first:RS256", The.SigningKey, Ct);
+        var next = await SigningKeys.AddToSlotAsync("after:kid-current", The.NextSigningKey, Ct);
+
+        Assert.Equal(The.SigningKey, first);
+        Assert.Equal(The.NextSigningKey, next);
+        Assert.Equal(2, (await SigningKeys.GetAllAsync(Ct)).Count);
+    }
+
+    [Fact]
+    public async Task SigningKeysAddToSlotAsync_HolderRemoved_SlotTakesANewKey()
+    {
+        await SigningKeys.AddToSlotAsync("first:RS256", The.SigningKey, Ct);
+        await SigningKeys.RemoveAsync(The.SigningKey.KeyId, Ct);
+
+        var holder = await SigningKeys.AddToSlotAsync("first:RS256", The.NextSigningKey, Ct);
+
+        Assert.Equal(The.NextSigningKey, holder);
+        Assert.Equal([The.NextSigningKey], await SigningKeys.GetAllAsync(Ct));
+    }
 }

@@ -122,10 +122,10 @@ public static class EventIds
     public const int TrailWritesDropped = 10040;
     public const int TrailPurged = 10041;
     public const int ConsoleSignedIn = 10201;
-    public const int ConsoleSignInFailed = 10202;
     public const int ConsoleDeadLettersRetried = 10203;
     public const int ConsoleSignInForbidden = 10204;
     public const int ConsoleOidcSignInFailed = 10205;
+    public const int CredentialsRefused = 10206;
     public const int KeyRingElementSkipped = 10210;
 
     // 11000-11999 hardening

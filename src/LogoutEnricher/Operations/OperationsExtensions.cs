@@ -19,6 +19,7 @@ internal static class OperationsExtensions
         services.AddLogoutEnricherRateLimiting(configuration);
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddSingleton<CredentialFailureLimiter>();
         services.AddSingleton<AdminAuthentication>();
         services.AddProblemDetails();
         services.AddLogoutTrail();

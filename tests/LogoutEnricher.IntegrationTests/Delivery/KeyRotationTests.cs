@@ -105,6 +105,34 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.True(signers.Count >= 4);
     }
 
+    [Fact]
+    public async Task Refresh_TwoActiveKeysLeftByAnEarlierRace_RetiresTheOneThatDoesNotSignAndDropsItAfterTheGrace()
+    {
+        var keys = _env.Services.GetRequiredService<SigningKeyProvider>();
+        var store = _env.Services.GetRequiredService<LogoutEnricher.Storage.ISigningKeyStore>();
+        var first = Assert.Single(await store.GetAllAsync());
+        using var generated = SigningKey.Generate(first.Algorithm);
+        var protector = _env.Services.GetRequiredService<LogoutEnricher.Hosting.Security.SecretProtector>();
+        var raced = new LogoutEnricher.Storage.StoredSigningKey(
+            generated.KeyId, first.Algorithm, protector.Protect(generated.ExportPkcs8(), LogoutEnricher.Hosting.Security.ProtectionPurposes.SigningKey),
+            first.CreatedAt, first.ActivatesAt - TimeSpan.FromSeconds(1), null);
+        await store.TryAddAsync(raced);
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await keys.RefreshAsync(CancellationToken.None);
+
+        var retired = (await store.GetAllAsync()).Single(k => k.KeyId == raced.KeyId);
+        Assert.NotNull(retired.RetiresAt);
+        Assert.InRange(retired.RetiresAt.Value, _time.GetUtcNow() - TimeSpan.FromMilliseconds(1), _time.GetUtcNow());
+        Assert.Equal(first.KeyId, keys.Current.KeyId);
+        Assert.Contains(raced.KeyId, await PublishedKidsAsync());
+
+        _time.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+        await keys.RefreshAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(raced.KeyId, await PublishedKidsAsync());
+    }
+
     private string Token(TimeSpan lifetime) => _env.Keycloak.LogoutToken().IssuedAt(_time, lifetime).Sign();
 
     private async Task<HashSet<string>> PublishedKidsAsync()

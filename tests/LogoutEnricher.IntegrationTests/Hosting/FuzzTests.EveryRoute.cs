@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using LogoutEnricher.IntegrationTests.Fuzz;
 using LogoutEnricher.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
 
 namespace LogoutEnricher.IntegrationTests;
@@ -11,7 +12,7 @@ namespace LogoutEnricher.IntegrationTests;
 public sealed partial class FuzzTests
 {
     private const string AdminApiKey = "fuzz-admin-key";
-    private static readonly string[] Routes = ["logout", "token", "jwks", "health", "metrics", "admin", "elsewhere"];
+    private static readonly string[] Routes = ["logout", "token", "jwks", "health", "metrics", "admin", "elsewhere", "adminurl", "certs", "console"];
 
     /// <summary>CI runs 20,000; <c>bench/fuzz.sh</c> sets <c>LOGOUTENRICHER_FUZZ_REQUESTS=100000</c>. To replay request
     /// <c>#n</c> of a report alone: <c>LOGOUTENRICHER_FUZZ_FIRST=n LOGOUTENRICHER_FUZZ_REQUESTS=1</c> (same seed).</summary>
@@ -26,7 +27,10 @@ public sealed partial class FuzzTests
     {
         var upstream = new MisbehavingUpstream(_env.Keycloak);
         _env.Keycloak.TokenEndpointOverride = upstream.AnswerAsync;
-        var fuzzer = new RouteFuzzer(_env.Keycloak, EveryRouteSeed, AdminApiKey);
+        var fuzzer = new RouteFuzzer(_env.Keycloak, EveryRouteSeed, AdminApiKey,
+            _env.Services.GetRequiredService<LogoutEnricher.Protocol.Providers.KeyFetchMarker>().Value, await ConsoleSessionAsync());
+        // Note: cookies only as each request carries them, redirects as answers: the fuzz counts what LogoutEnricher says.
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = _env.Client.BaseAddress };
         var statuses = new ConcurrentDictionary<(string Route, int Status), int>();
         var failures = new ConcurrentQueue<string>();
         var noAnswers = new ConcurrentQueue<string>();
@@ -47,7 +51,7 @@ public sealed partial class FuzzTests
 
             try
             {
-                using var response = await _env.Client.SendAsync(ToMessage(exchange), cancellationToken);
+                using var response = await client.SendAsync(ToMessage(exchange), cancellationToken);
                 await response.Content.ReadAsByteArrayAsync(cancellationToken);
                 var status = (int)response.StatusCode;
                 statuses.AddOrUpdate((route, status), 1, (_, n) => n + 1);
@@ -86,6 +90,22 @@ public sealed partial class FuzzTests
         Assert.All(Routes, r => Assert.Contains(statuses.Keys, k => k.Route == r));
         using var live = await _env.Client.GetAsync("/health/live", TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+    }
+
+    /// <summary>A browser's console cookies and antiforgery tokens, before and after signing in with the API key.</summary>
+    private async Task<ConsoleSession> ConsoleSessionAsync()
+    {
+        using var anonymous = new ConsoleBrowser(_env.Client.BaseAddress!);
+        var signInPage = await (await anonymous.Http.GetAsync(ConsoleBrowser.ConsolePath + "/sign-in")).Content.ReadAsStringAsync();
+        using var browser = new ConsoleBrowser(_env.Client.BaseAddress!);
+        await browser.SignInWithApiKeyAsync(AdminApiKey);
+        var page = await browser.PageAsync();
+        return new ConsoleSession(
+            anonymous.Cookies.GetCookieHeader(new Uri(_env.Client.BaseAddress!, ConsoleBrowser.ConsolePath + "/")), Token(signInPage),
+            browser.Cookies.GetCookieHeader(new Uri(_env.Client.BaseAddress!, ConsoleBrowser.ConsolePath + "/")), Token(page));
+
+        static string Token(string html) => System.Net.WebUtility.HtmlDecode(
+            System.Text.RegularExpressions.Regex.Match(html, "name=\"__csrf\" value=\"([^\"]+)\"").Groups[1].Value);
     }
 
     private static string Describe(FuzzExchange exchange)

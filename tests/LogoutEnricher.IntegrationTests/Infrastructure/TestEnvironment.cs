@@ -109,9 +109,14 @@ internal sealed class TestEnvironment : IAsyncDisposable
     /// A second LogoutEnricher over the same SQLite file (WAL lets several processes share it), as a second replica
     /// behind a load balancer would be; dispose it before the environment.
     /// </summary>
-    public SidecarFactory StartReplica(out HttpClient client)
+    public SidecarFactory StartReplica(out HttpClient client) => StartReplica(out client, reconfigure: null);
+
+    /// <summary>A replica whose settings differ from this environment's by <paramref name="reconfigure"/> (e.g. another store).</summary>
+    public SidecarFactory StartReplica(out HttpClient client, Action<Dictionary<string, string?>>? reconfigure)
     {
-        var replica = new SidecarFactory(_settings, _services);
+        var settings = new Dictionary<string, string?>(_settings);
+        reconfigure?.Invoke(settings);
+        var replica = new SidecarFactory(settings, _services);
         replica.UseKestrel(0);
         replica.StartServer();
         client = new HttpClient { BaseAddress = KestrelHost.AddressOf(replica.Services) };

@@ -42,4 +42,20 @@ internal static class KeyRotationPlan
         var earliest = now + options.PublishBefore;
         return due > earliest ? due : earliest;
     }
+
+    /// <summary>
+    /// The slot of the key created when none signs: named after the newest key still published (none on a first
+    /// start), so that replicas reading the same store race for the same slot and the store keeps one key.
+    /// </summary>
+    public static string FirstSlot(IEnumerable<StoredSigningKey> published, string algorithm) =>
+        published.OrderByDescending(k => k.ActivatesAt).ThenBy(k => k.KeyId, StringComparer.Ordinal).FirstOrDefault() is { } newest
+            ? $"first:{algorithm}:after:{newest.KeyId}"
+            : $"first:{algorithm}";
+
+    /// <summary>The slot of the key that succeeds <paramref name="signer"/>: one successor per key, whoever creates it.</summary>
+    public static string SuccessorSlot(StoredSigningKey signer) => $"after:{signer.KeyId}";
+
+    /// <summary>Keys that have activated and were never retired but do not sign: each replica that raced may have signed with one.</summary>
+    public static IEnumerable<StoredSigningKey> Orphans(IEnumerable<StoredSigningKey> keys, StoredSigningKey signer, DateTimeOffset now) => keys
+        .Where(k => k.KeyId != signer.KeyId && k.ActivatesAt <= now && k.RetiresAt is null);
 }

@@ -67,7 +67,8 @@ internal sealed partial class SigningKeyProvider(
                 stored = await ReadAsync(algorithm, cancellationToken);
             }
 
-            var signer = KeyRotationPlan.Signer(stored, now) ?? throw new InvalidOperationException("No signing key is active after reconciling the key store.");
+            // Note: when nothing signs yet by our clock, the key a replica with a clock ahead of ours created signs.
+            var signer = KeyRotationPlan.Signer(stored, now) ?? (KeyRotationPlan.Pending(stored, now) is [var earliest, ..] ? earliest : null) ?? throw new InvalidOperationException("No signing key is active after reconciling the key store.");
             var published = stored.Where(k => KeyRotationPlan.IsPublished(k, now, grace)).OrderBy(k => k.ActivatesAt).ThenBy(k => k.KeyId, StringComparer.Ordinal).Select(Decrypt).ToList();
             var current = Decrypt(signer);
             if (_keys is { } previous && previous.Current.KeyId != current.KeyId)
@@ -97,15 +98,31 @@ internal sealed partial class SigningKeyProvider(
             changed = true;
         }
 
-        var signer = KeyRotationPlan.Signer(stored, now);
+        var live = stored.Where(k => KeyRotationPlan.IsPublished(k, now, options.Value.RetiredKeyGrace)).ToList();
+        var signer = KeyRotationPlan.Signer(live, now);
         if (signer is null)
         {
-            // First start (or every key lapsed): a key that signs at once.
-            await AddAsync(algorithm, now, now, cancellationToken);
+            if (KeyRotationPlan.Pending(live, now).Count > 0)
+            {
+                // Note: a key another replica just created, whose clock is ahead of ours: adopted, never doubled.
+                return changed;
+            }
+
+            // First start (or every key lapsed): a key that signs at once. The store decides which of the replicas
+            // starting together creates it; the others adopt the winner's key before signing anything.
+            await AddToSlotAsync(KeyRotationPlan.FirstSlot(live, algorithm), algorithm, now, now, cancellationToken);
             return true;
         }
 
-        var pending = KeyRotationPlan.Pending(stored, now);
+        foreach (var orphan in KeyRotationPlan.Orphans(live, signer, now))
+        {
+            // Note: a key that may have signed but no longer does (left by replicas that raced before creation
+            // was decided by the store): retired now, so it stays published for the grace period and then goes.
+            await store.RetireAsync(orphan.KeyId, now, cancellationToken);
+            changed = true;
+        }
+
+        var pending = KeyRotationPlan.Pending(live, now);
         foreach (var loser in pending.Skip(1))
         {
             await store.RemoveAsync(loser.KeyId, cancellationToken);
@@ -120,21 +137,30 @@ internal sealed partial class SigningKeyProvider(
 
         if (KeyRotationPlan.SuccessorActivation(signer, pending.Count > 0, now, options.Value) is { } activatesAt)
         {
-            await AddAsync(algorithm, now, activatesAt, cancellationToken);
-            await store.RetireAsync(signer.KeyId, activatesAt, cancellationToken);
-            metrics.SigningKeyRotated();
+            var successor = await AddToSlotAsync(KeyRotationPlan.SuccessorSlot(signer), algorithm, now, activatesAt, cancellationToken);
+            await store.RetireAsync(signer.KeyId, successor.ActivatesAt, cancellationToken);
             return true;
         }
 
         return changed;
     }
 
-    private async Task AddAsync(string algorithm, DateTimeOffset now, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    /// <returns>The key that holds <paramref name="slot"/>: the one generated here, or a racing replica's.</returns>
+    private async Task<StoredSigningKey> AddToSlotAsync(string slot, string algorithm, DateTimeOffset now, DateTimeOffset activatesAt, CancellationToken cancellationToken)
     {
         using var generated = SigningKey.Generate(algorithm);
         var record = new StoredSigningKey(generated.KeyId, generated.Algorithm, protector.Protect(generated.ExportPkcs8(), Purpose), now, activatesAt, null);
-        await store.TryAddAsync(record, cancellationToken);
-        LogKeyGenerated(logger, generated.KeyId, generated.Algorithm, activatesAt);
+        var holder = await store.AddToSlotAsync(slot, record, cancellationToken);
+        if (holder.KeyId == generated.KeyId)
+        {
+            LogKeyGenerated(logger, generated.KeyId, generated.Algorithm, activatesAt);
+            if (activatesAt > now)
+            {
+                metrics.SigningKeyRotated();
+            }
+        }
+
+        return holder;
     }
 
     private async Task<IReadOnlyList<StoredSigningKey>> ReadAsync(string algorithm, CancellationToken cancellationToken) =>

@@ -14,9 +14,12 @@ namespace LogoutEnricher.Operations.AdminApi;
 /// logout tokens), for the configured audience, granting the configured role. 401 without valid credentials, 403
 /// for a valid token without the role.
 /// </summary>
-internal sealed class AdminAuthentication(IOptions<AdminOptions> options, IssuerRegistry registry, ProviderKeyCache keys, TimeProvider timeProvider) : IEndpointFilter
+internal sealed class AdminAuthentication(
+    IOptions<AdminOptions> options, IssuerRegistry registry, ProviderKeyCache keys, CredentialFailureLimiter limiter, TimeProvider timeProvider) : IEndpointFilter
 {
     public const string ApiKeyHeader = "X-Api-Key";
+
+    private const string Surface = "admin API";
 
     private readonly byte[][] _hashes = options.Value.ApiKeyHashes.Select(h => Convert.FromHexString(h.Trim())).ToArray();
 
@@ -24,9 +27,20 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
     {
         var request = context.HttpContext.Request;
         context.HttpContext.Response.Headers.CacheControl = "no-store";
+        if (!limiter.TryAdmit(context.HttpContext, out var retryAfter))
+        {
+            return TooManyFailures(context.HttpContext, retryAfter);
+        }
+
         if (request.Headers.TryGetValue(ApiKeyHeader, out var apiKey))
         {
-            return apiKey.Count == 1 && KeyMatches(apiKey[0]!) ? await next(context) : Unauthorized(context.HttpContext);
+            if (apiKey.Count == 1 && KeyMatches(apiKey[0]!))
+            {
+                return await next(context);
+            }
+
+            limiter.RecordFailure(context.HttpContext, Surface);
+            return Unauthorized(context.HttpContext);
         }
 
         var authorization = request.Headers.Authorization.ToString();
@@ -39,7 +53,7 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
         {
             BearerVerdict.Admitted => await next(context),
             BearerVerdict.LacksRole => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The token does not grant the admin role."),
-            _ => Unauthorized(context.HttpContext),
+            _ => Refused(context.HttpContext),
         };
     }
 
@@ -119,6 +133,19 @@ internal sealed class AdminAuthentication(IOptions<AdminOptions> options, Issuer
             || (token.TryGetPayloadValue<JsonElement>("resource_access", out var resources) && resources.ValueKind == JsonValueKind.Object
                 && resources.TryGetProperty(audience, out var client) && client.ValueKind == JsonValueKind.Object && client.TryGetProperty("roles", out var clientRoles) && Contains(clientRoles, role))
             || (token.TryGetPayloadValue<JsonElement>("roles", out var roles) && Contains(roles, role));
+    }
+
+    private IResult Refused(HttpContext context)
+    {
+        limiter.RecordFailure(context, Surface);
+        return Unauthorized(context);
+    }
+
+    private static IResult TooManyFailures(HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = CredentialFailureLimiter.RetryAfterSeconds(retryAfter);
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many wrong admin credentials from this client.",
+            detail: "No credential is checked from this client until the time in Retry-After has passed.");
     }
 
     private static IResult Unauthorized(HttpContext context)

@@ -22,6 +22,19 @@ public sealed class AdminOptions
 
     /// <summary>Bearer tokens (e.g. Keycloak access tokens) accepted instead of an API key. Default: none.</summary>
     public AdminBearerOptions Bearer { get; init; } = new();
+
+    /// <summary>How many wrong credentials a client may send (admin API and console sign-in together) before it is refused.</summary>
+    public FailedCredentialsOptions FailedCredentials { get; init; } = new();
+}
+
+/// <summary>The per-client limit on wrong admin credentials (see <c>CredentialFailureLimiter</c>).</summary>
+public sealed class FailedCredentialsOptions
+{
+    /// <summary>Wrong API keys or invalid bearer tokens a client may send per <see cref="Window"/>; then 429 until it ends. Default: 10; 0 turns the limit off.</summary>
+    public int Limit { get; set; } = 10;
+
+    /// <summary>The window the failures of one client are counted in, from its first failure. Default: 1 min.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public sealed class AdminBearerOptions

@@ -10,12 +10,23 @@ internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
 
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
     {
-        if (!options.Enabled)
+        // Note: checked even with the admin API off, since the console's sign-in takes admin API keys too.
+        var failures = new List<string>();
+        if (options.FailedCredentials.Limit < 0)
         {
-            return ValidateOptionsResult.Success;
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:FailedCredentials:Limit is {options.FailedCredentials.Limit}: set the number of wrong credentials a client may send per window (default 10), or 0 to turn the limit off."));
         }
 
-        var failures = new List<string>();
+        if (options.FailedCredentials.Window < TimeSpan.FromSeconds(1) || options.FailedCredentials.Window > TimeSpan.FromDays(1))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:FailedCredentials:Window is {options.FailedCredentials.Window}: set a window between 00:00:01 and 1.00:00:00 (default 00:01:00)."));
+        }
+
+        if (!options.Enabled)
+        {
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+
         var bearer = options.Bearer;
         if (options.ApiKeyHashes.Count == 0 && (bearer.Issuer is null || bearer.Audience is null))
         {

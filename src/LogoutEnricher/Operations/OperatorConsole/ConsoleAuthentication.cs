@@ -44,8 +44,16 @@ internal static partial class ConsoleAuthentication
                 contentSecurityPolicy: ConsoleOidc.SignInPagePolicy(issuer));
         });
 
-        console.MapPost("/sign-in", async (HttpContext context, IAntiforgery antiforgery, AdminAuthentication admin, ILoggerFactory loggers) =>
+        console.MapPost("/sign-in", async (HttpContext context, IAntiforgery antiforgery, AdminAuthentication admin, CredentialFailureLimiter limiter, ILoggerFactory loggers) =>
         {
+            if (!limiter.TryAdmit(context, out var retryAfter))
+            {
+                context.Response.Headers.RetryAfter = CredentialFailureLimiter.RetryAfterSeconds(retryAfter);
+                return HtmlPage.Result(HtmlPage.Render("Too many attempts", "", "<section><p id=\"sign-in-throttled\">Too many wrong API keys were sent from this address. "
+                    + "No key is checked from it until the time in Retry-After has passed; then <a href=\"" + HtmlPage.Encode(consolePath + "/sign-in") + "\">sign in again</a>.</p></section>"),
+                    StatusCodes.Status429TooManyRequests);
+            }
+
             if (!await antiforgery.IsValidFormAsync(context))
             {
                 return HtmlPage.Result(HtmlPage.Render("Bad request", "", "<section><p>The form expired; <a href=\"" + HtmlPage.Encode(consolePath + "/sign-in") + "\">sign in again</a>.</p></section>"), StatusCodes.Status400BadRequest);
@@ -55,7 +63,7 @@ internal static partial class ConsoleAuthentication
             var logger = loggers.CreateLogger(typeof(ConsoleAuthentication).FullName!);
             if (form["apiKey"] is not [{ Length: > 0 } key] || !admin.IsApiKey(key))
             {
-                LogSignInFailed(logger, context.Connection.RemoteIpAddress?.ToString() ?? "-");
+                limiter.RecordFailure(context, "console sign-in");
                 return Results.Redirect(consolePath + "/sign-in?failed=1");
             }
 
@@ -94,7 +102,4 @@ internal static partial class ConsoleAuthentication
 
     [LoggerMessage(EventId = EventIds.ConsoleSignedIn, EventName = nameof(EventIds.ConsoleSignedIn), Level = LogLevel.Information, Message = "Operator console sign-in ({Method}) from {RemoteAddress}")]
     internal static partial void LogSignedIn(ILogger logger, string method, string remoteAddress);
-
-    [LoggerMessage(EventId = EventIds.ConsoleSignInFailed, EventName = nameof(EventIds.ConsoleSignInFailed), Level = LogLevel.Warning, Message = "Operator console sign-in refused: wrong API key, from {RemoteAddress}")]
-    private static partial void LogSignInFailed(ILogger logger, string remoteAddress);
 }

@@ -34,11 +34,13 @@ internal sealed partial class RouteFuzzer
         var issuer = Uri.EscapeDataString(Pick(random, [keycloak.Issuer, "http://elsewhere.test", "", "\u202E"]));
         var query = Pick(random, [$"?issuer={issuer}&clientId={The.ClientId}&sid=fuzz-sid-{random.Next(50)}", $"?issuer={issuer}&clientId={The.ClientId}&sub={The.Subject}",
             $"?issuer={issuer}&clientId={The.ClientId}", "?issuer=%ZZ&clientId=%00&sid=%E2", "", $"?issuer={issuer}&clientId={The.ClientId}&sid=" + new string('s', 6000)]);
-        return random.Next(5) switch
+        return random.Next(7) switch
         {
+            5 => new FuzzExchange("admin", HttpMethod.Get, "/admin/fan-out-jobs" + Pick(random, ["", "?max=-1", "?max=0", "?max=999999999999", "?max=x", "?max=5&max=6"]), null, null, false, headers),
+            6 => new FuzzExchange("admin", random.Next(4) == 0 ? HttpMethod.Post : HttpMethod.Get, "/admin/config-findings" + Pick(random, Noise), null, null, false, headers),
             0 or 1 => new FuzzExchange("admin", HttpMethod.Get, "/admin/mappings" + query, null, null, false, headers),
             2 => new FuzzExchange("admin", HttpMethod.Get, "/admin/dead-letters" + Pick(random, ["", "?limit=-1", "?limit=999999999999", "?limit=x"]), null, null, false, headers),
-            3 => new FuzzExchange("admin", HttpMethod.Post, "/admin/dead-letters/" + Pick(random, ["retry", "1/retry", "-1/retry", "99999999999999999999/retry", "x/retry", "%00/retry"]),
+            3 => new FuzzExchange("admin", HttpMethod.Post, "/admin/dead-letters/" + Pick(random, ["retry", "1/retry", "-1/retry", "99999999999999999999/retry", "x/retry", "%00/retry", "retry?x=1"]),
                 null, null, false, headers),
             _ => new FuzzExchange("admin", HttpMethod.Post, "/admin/logouts",
                 Pick(random, ["application/json", "application/json; charset=utf-8", "text/plain", Form]), Encoding.UTF8.GetBytes(Pick(random, AdminBodies).Replace("ISSUER", keycloak.Issuer, StringComparison.Ordinal)),

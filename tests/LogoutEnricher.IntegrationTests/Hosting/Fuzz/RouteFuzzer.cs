@@ -10,10 +10,12 @@ internal sealed record FuzzExchange(string Route, HttpMethod Method, string Path
 /// <summary>
 /// Generates request <c>i</c> of a seeded run for every public route: the back-channel logout receiver (through
 /// <see cref="LogoutRequestFuzzer"/>), the token endpoint with odd client authentication and a misbehaving provider
-/// behind it, the JWKS, health, metrics, the admin API with and without credentials, and paths that do not exist.
+/// behind it, the JWKS, health, metrics, the admin API with and without credentials, Keycloak's Admin URL pushes,
+/// the realm key set (with the key-fetch marker and odd Hosts), the operator console signed in and not, and paths
+/// that do not exist.
 /// Request <c>i</c> depends only on (seed, i), so a failure is replayed by its number whatever ran in parallel.
 /// </summary>
-internal sealed partial class RouteFuzzer(FakeKeycloak keycloak, int seed, string adminApiKey)
+internal sealed partial class RouteFuzzer(FakeKeycloak keycloak, int seed, string adminApiKey, string? keyFetchMarker = null, ConsoleSession? console = null)
 {
     private const string Form = "application/x-www-form-urlencoded";
     private static readonly string TokenPath = $"/realms/{The.Realm}/protocol/openid-connect/token";
@@ -21,17 +23,23 @@ internal sealed partial class RouteFuzzer(FakeKeycloak keycloak, int seed, strin
     public FuzzExchange Next(int index)
     {
         var random = new Random(unchecked((seed * 1_000_003) + index));
-        return random.Next(20) switch
+        return random.Next(26) switch
         {
             < 6 => Logout(random),
-            < 13 => Token(random),
+            < 13 => WithOddHostSometimes(random, Token(random)),
             13 => Jwks(random),
             14 => Health(random),
             15 => Metrics(random),
             < 19 => Admin(random),
-            _ => Elsewhere(random),
+            19 => Elsewhere(random),
+            < 22 => AdminUrlPush(random),
+            < 24 => Certs(random),
+            _ => Console(random),
         };
     }
+
+    private static FuzzExchange WithOddHostSometimes(Random random, FuzzExchange exchange) =>
+        random.Next(8) == 0 ? exchange with { Headers = [.. exchange.Headers, new("Host", Pick(random, OddHosts))] } : exchange;
 
     private FuzzExchange Logout(Random random)
     {
@@ -62,7 +70,9 @@ internal sealed partial class RouteFuzzer(FakeKeycloak keycloak, int seed, strin
     private static FuzzExchange Elsewhere(Random random)
     {
         var path = "/" + string.Join('/', Enumerable.Range(0, random.Next(1, 6)).Select(_ => Pick(random, ["realms", The.Realm, "protocol", "admin", "..", "%2e%2e", "k_logout", "x", "\u00e9", "certs", "token"])));
-        return Simple("elsewhere", random, path + Pick(random, Noise));
+        var exchange = Simple("elsewhere", random, path + Pick(random, Noise));
+        // Note: front-door mode forwards these to Keycloak with the client's Host, which an outgoing request may not carry.
+        return random.Next(3) == 0 ? exchange with { Headers = [.. exchange.Headers, new("Host", Pick(random, OddHosts))] } : exchange;
     }
 
     /// <summary>A request with a random method, a random Accept and sometimes a random body.</summary>
