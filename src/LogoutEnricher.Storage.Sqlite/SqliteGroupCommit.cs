@@ -38,9 +38,9 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
     {
         // Note: a writer ahead may be waiting for another process's lock; a request waits for the gate no longer
         // than its budget (StorageWaitBudget), then the store counts as unavailable, as for the lock itself.
-        if (StorageWaitBudget.Remaining is { } left)
+        if (StorageWaitBudget.CallLimit is { } limit)
         {
-            if (!await _gate.WaitAsync(left, cancellationToken))
+            if (!await _gate.WaitAsync(limit, cancellationToken))
             {
                 throw new StorageUnavailableException("SQLite storage is busy: another writer held the database for longer than this request may wait.");
             }

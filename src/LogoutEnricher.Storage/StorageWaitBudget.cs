@@ -26,10 +26,10 @@ public static class StorageWaitBudget
     }
 
     /// <summary>How long one store call of the current request may wait, or null outside any budget.</summary>
-    public static TimeSpan? Remaining => Current.Value?.Total;
+    public static TimeSpan? CallLimit => Current.Value?.Total;
 
-    /// <summary><paramref name="wait"/>, or less when the current budget has less left.</summary>
-    public static TimeSpan Limit(TimeSpan wait) => Remaining is { } left && left < wait ? left : wait;
+    /// <summary><paramref name="wait"/>, or the current budget when that is shorter.</summary>
+    public static TimeSpan Limit(TimeSpan wait) => CallLimit is { } limit && limit < wait ? limit : wait;
 
     private sealed record Budget(TimeSpan Total);
 

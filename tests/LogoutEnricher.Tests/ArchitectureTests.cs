@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using LogoutEnricher.Delivery;
 using LogoutEnricher.Hosting.BackgroundWork;
@@ -55,7 +54,7 @@ public sealed partial class ArchitectureTests
     public void StoreFailures_HandledOnlyByTheOneMechanism()
     {
         // Every store failure is counted and logged once, by StoreFailures; no other code catches the exception.
-        var source = Path.Combine(RepositoryRoot(), "src", "LogoutEnricher");
+        var source = Path.Combine(Repository.Root, "src", "LogoutEnricher");
         var catching = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(file => !IsBuildOutput(source, file) && Path.GetFileName(file) != "StoreFailures.cs")
             .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line, index)))
@@ -84,7 +83,7 @@ public sealed partial class ArchitectureTests
     [Fact]
     public void HostNamespaces_AreTheirFoldersUnderSixAreas()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "LogoutEnricher");
+        var source = Path.Combine(Repository.Root, "src", "LogoutEnricher");
         var strays = new List<string>();
         foreach (var file in Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories).Where(f => !IsBuildOutput(source, f)))
         {
@@ -109,7 +108,7 @@ public sealed partial class ArchitectureTests
     public void Comments_CiteNoTrackerNumbers()
     {
         // A reader of the code cannot see the tracker; an external project's issue ("Keycloak #22914") is a reference.
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var citing = SourceFolders
             .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(root, dir), "*.cs", SearchOption.AllDirectories))
             .Where(file => !IsBuildOutput(root, file))
@@ -241,16 +240,4 @@ public sealed partial class ArchitectureTests
         }
     }
 
-    private static string RepositoryRoot([CallerFilePath] string here = "")
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LogoutEnricher.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LogoutEnricher.sln not found above " + AppContext.BaseDirectory + " (" + here + ")");
-    }
 }

@@ -63,7 +63,7 @@ public sealed partial class OperationsDocumentTests
     [Fact]
     public void Readme_IsAFrontPage_OfAtMost200Lines()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var lines = File.ReadAllLines(Path.Combine(Repository.Root, "README.md"));
 
         Assert.InRange(lines.Length, 1, 200);
     }
@@ -87,7 +87,7 @@ public sealed partial class OperationsDocumentTests
     /// <summary>The rows of the table under the "Log events" heading: <c>| id | name | level | meaning |</c>.</summary>
     private static List<(int Id, string Name, string Level)> LogEventRows()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "operations.md"));
+        var lines = File.ReadAllLines(Path.Combine(Repository.Root, "docs", "operations.md"));
         var heading = Array.FindIndex(lines, line => line.Trim() == "## Log events");
         Assert.True(heading >= 0, "docs/operations.md has no '## Log events' heading");
         var header = Array.FindIndex(lines, heading, line => line.StartsWith("| id | name | level |", StringComparison.Ordinal));
@@ -105,18 +105,6 @@ public sealed partial class OperationsDocumentTests
         return rows;
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LogoutEnricher.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LogoutEnricher.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"^\|\s*(?<id>\d+)\s*\|\s*(?<name>[A-Za-z0-9]+)\s*\|\s*(?<level>[A-Za-z]+)\s*\|")]
     private static partial Regex Row();

@@ -17,12 +17,12 @@ public sealed class UnknownSettingsTests
             settings["Storage:PurgeInterval"] = "00:10:00";
         });
 
-        var warnings = env.Logs.Events.Where(e => EventId(e) == 10030).Select(e => (Key: Text(e, "Key"), Suggestion: Text(e, "Suggestion"))).ToList();
+        var warnings = env.Logs.Events.Where(e => e.EventIdOf() == 10030).Select(e => (Key: Text(e, "Key"), Suggestion: Text(e, "Suggestion"))).ToList();
 
         Assert.Contains(("LogoutEnricher:Delivry:Timeout", "LogoutEnricher:Delivery:Timeout"), warnings);
         Assert.Contains(("LogoutEnricher:Storage:Provder", "LogoutEnricher:Storage:Provider"), warnings);
         Assert.Contains(("Storage:PurgeInterval", "LogoutEnricher:Storage:PurgeInterval"), warnings);
-        Assert.All(env.Logs.Events.Where(e => EventId(e) == 10030), e => Assert.Equal(LogEventLevel.Warning, e.Level));
+        Assert.All(env.Logs.Events.Where(e => e.EventIdOf() == 10030), e => Assert.Equal(LogEventLevel.Warning, e.Level));
     }
 
     [Fact]
@@ -30,13 +30,8 @@ public sealed class UnknownSettingsTests
     {
         await using var env = await TestEnvironment.StartAsync();
 
-        Assert.DoesNotContain(env.Logs.Events, e => EventId(e) == 10030);
+        Assert.DoesNotContain(env.Logs.Events, e => e.EventIdOf() == 10030);
     }
-
-    private static int EventId(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue s
-            ? (int)((ScalarValue)s.Properties.Single(p => p.Name == "Id").Value).Value!
-            : 0;
 
     private static string? Text(LogEvent e, string property) => e.Properties.TryGetValue(property, out var value) && value is ScalarValue { Value: string s } ? s : null;
 }

@@ -56,7 +56,7 @@ public sealed class CredentialThrottlingTests : IAsyncLifetime
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, Limit), statuses.Take(Limit));
         Assert.All(statuses.Skip(Limit), status => Assert.Equal(HttpStatusCode.TooManyRequests, status));
-        Assert.Single(_env.Logs.Events, e => EventId(e) == CredentialsRefused);
+        Assert.Single(_env.Logs.Events, e => e.EventIdOf() == CredentialsRefused);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class CredentialThrottlingTests : IAsyncLifetime
             _time.Advance(Window + TimeSpan.FromSeconds(1));
         }
 
-        var lines = _env.Logs.Events.Where(e => EventId(e) == CredentialsRefused).ToList();
+        var lines = _env.Logs.Events.Where(e => e.EventIdOf() == CredentialsRefused).ToList();
         Assert.Equal(3, lines.Count);
         Assert.Equal("5", lines[1].Properties["PreviousFailures"].ToString());
         Assert.Equal("45", lines[1].Properties["PreviousThrottled"].ToString());
@@ -120,7 +120,7 @@ public sealed class CredentialThrottlingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
         Assert.True(right.Headers.Contains("Retry-After"));
         Assert.Contains("sign-in-throttled", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Single(_env.Logs.Events, e => EventId(e) == CredentialsRefused);
+        Assert.Single(_env.Logs.Events, e => e.EventIdOf() == CredentialsRefused);
     }
 
     private static async Task<HttpStatusCode> SignInAsync(ConsoleBrowser browser, string key)
@@ -169,9 +169,4 @@ public sealed class CredentialThrottlingTests : IAsyncLifetime
         };
         return new HttpClient(handler) { BaseAddress = _env.Client.BaseAddress };
     }
-
-    private static int EventId(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue s
-            ? (int)((ScalarValue)s.Properties.Single(p => p.Name == "Id").Value).Value!
-            : 0;
 }

@@ -160,7 +160,7 @@ public sealed class FirstRunTests
     {
         await using var env = await TestEnvironment.StartAsync(keycloak: k => k.JwksAvailable = false);
         await EventualReasonAsync(env.Client, "HTTP 503");
-        var failingBefore = env.Logs.Events.Count(e => EventId(e) is 10001 or 6002);
+        var failingBefore = env.Logs.Events.Count(e => e.EventIdOf() is 10001 or 6002);
 
         for (var probe = 0; probe < 10; probe++)
         {
@@ -169,17 +169,17 @@ public sealed class FirstRunTests
         }
 
         // Note: a slow machine may first see another cause (a timeout); what matters is that probes add no line.
-        var failingAfter = env.Logs.Events.Count(e => EventId(e) is 10001 or 6002);
+        var failingAfter = env.Logs.Events.Count(e => e.EventIdOf() is 10001 or 6002);
         env.Keycloak.JwksAvailable = true;
         await WaitUntilReadyAsync(env.Client);
 
         var events = env.Logs.Events;
         Assert.DoesNotContain(events, e => e.Level >= LogEventLevel.Error);
         Assert.Equal(failingBefore, failingAfter);
-        Assert.Contains(events, e => EventId(e) == 10001);
-        Assert.Contains(events, e => EventId(e) == 6002 && e.RenderMessage().Contains("HTTP 503", StringComparison.Ordinal));
-        Assert.Single(events, e => EventId(e) == 10002);
-        Assert.Single(events, e => EventId(e) == 6004);
+        Assert.Contains(events, e => e.EventIdOf() == 10001);
+        Assert.Contains(events, e => e.EventIdOf() == 6002 && e.RenderMessage().Contains("HTTP 503", StringComparison.Ordinal));
+        Assert.Single(events, e => e.EventIdOf() == 10002);
+        Assert.Single(events, e => e.EventIdOf() == 6004);
     }
 
     private static async Task<JsonDocument> WaitUntilReadyAsync(HttpClient client)
@@ -219,9 +219,4 @@ public sealed class FirstRunTests
             await Task.Delay(100);
         }
     }
-
-    private static int EventId(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue s
-            ? (int)((ScalarValue)s.Properties.Single(p => p.Name == "Id").Value).Value!
-            : 0;
 }

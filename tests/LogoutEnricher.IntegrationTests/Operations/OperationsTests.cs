@@ -92,8 +92,8 @@ public sealed partial class OperationsTests
         var audit = env.Logs.Events
             .Where(e => e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"LogoutEnricher.Audit\"").ToArray();
         Assert.True(audit.Length == 3, "audit events: " + string.Join(" | ", audit.Select(e => e.RenderMessage())));
-        var capture = Assert.Single(audit, e => EventId(e) == 9001);
-        var logout = Assert.Single(audit, e => EventId(e) == 9002);
+        var capture = Assert.Single(audit, e => e.EventIdOf() == 9001);
+        var logout = Assert.Single(audit, e => e.EventIdOf() == 9002);
         var sidHash = Hosting.Security.SidHash.Of(The.Sid);
         Assert.Equal(sidHash, Scalar(capture, "SidHash"));
         Assert.Equal(The.ClientId, Scalar(capture, "ClientId"));
@@ -102,7 +102,7 @@ public sealed partial class OperationsTests
         Assert.Equal("delivered", Scalar(logout, "Outcome"));
         Assert.Equal(1, Scalar(logout, "AppSessionCount"));
         Assert.IsType<double>(Scalar(logout, "ElapsedMs"));
-        var delivery = Assert.Single(audit, e => EventId(e) == 9003);
+        var delivery = Assert.Single(audit, e => e.EventIdOf() == 9003);
         Assert.Equal(sidHash, Scalar(delivery, "SidHash"));
         Assert.Equal("delivered", Scalar(delivery, "Outcome"));
         Assert.Equal(200, Scalar(delivery, "StatusCode"));
@@ -142,11 +142,6 @@ public sealed partial class OperationsTests
         Assert.True(matches.Length > 0, $"{name} with {string.Join(',', labels)} is not in:\n{exposition}");
         return matches.Sum();
     }
-
-    private static int EventId(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue s
-            ? (int)((ScalarValue)s.Properties.Single(p => p.Name == "Id").Value).Value!
-            : 0;
 
     private static object? Scalar(LogEvent logEvent, string name) => ((ScalarValue)logEvent.Properties[name]).Value;
 

@@ -77,7 +77,7 @@ public sealed class RealmKeySetTests
         }
 
         Assert.All(answers, keys => Assert.Contains(keys, k => k.GetProperty("kid").GetString() == FakeKeycloak.SigningKeyId));
-        Assert.Single(env.Logs.Events, e => EventId(e) == 7001);
+        Assert.Single(env.Logs.Events, e => e.EventIdOf() == 7001);
         using var ready = await env.Client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
@@ -232,8 +232,4 @@ public sealed class RealmKeySetTests
 
     private static async Task<List<JsonElement>> KeysAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("keys").EnumerateArray().ToList();
-
-    private static int EventId(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue s
-            && s.Properties.FirstOrDefault(p => p.Name == "Id")?.Value is ScalarValue { Value: int value } ? value : 0;
 }

@@ -176,15 +176,11 @@ public sealed class UserLogoutTests
         admin.AddSessionStartedAt(start + 20, BobSid, SilentLogoutHarness.Bob, The.ClientId);
         await env.LoginAsync(The.ClientId, BobAppSessionId, sub: SilentLogoutHarness.Bob, sid: BobSid);
         // The first reconciliation cycle (at startup) is over for both clients: the next one is an hour away.
-        await SilentLogoutTests.WaitUntilAsync(() => env.Logs.Events.Count(e => EventId(e) == 8111) >= 2, Patience);
+        await SilentLogoutTests.WaitUntilAsync(() => env.Logs.Events.Count(e => e.EventIdOf() == 8111) >= 2, Patience);
     }
 
     private static string? Sid(ReceivedLogout received) =>
         received.Token.TryGetClaim("sid", out var sid) ? sid.Value : null;
 
-    private static bool Logged(TestEnvironment env, int eventId) => env.Logs.Events.Any(e => EventId(e) == eventId);
-
-    private static int EventId(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue s
-        && s.Properties.FirstOrDefault(p => p.Name == "Id")?.Value is ScalarValue { Value: int value } ? value : 0;
+    private static bool Logged(TestEnvironment env, int eventId) => env.Logs.Events.Any(e => e.EventIdOf() == eventId);
 }
