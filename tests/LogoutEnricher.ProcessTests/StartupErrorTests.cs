@@ -57,6 +57,9 @@ public sealed class StartupErrorTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("  LogoutEnricher:Storage:Provder\n    problem: LogoutEnricher:Storage:Provder is not a setting of LogoutEnricher", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("did you mean LogoutEnricher:Storage:Provider?", result.StandardError, StringComparison.Ordinal);
+        // A misspelled key might be a misspelled secret: its value is never echoed.
+        Assert.DoesNotContain("Redis", result.StandardError.Replace("LogoutEnricher:Storage:Provider", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("(set, 5 characters, not shown)", result.StandardError, StringComparison.Ordinal);
         AssertNoStackTrace(result);
     }
 

@@ -39,7 +39,9 @@ internal sealed partial record ConfigurationProblem(string Key, string Found, st
 
         // "KEY is 'value'" only repeats what the found line shows.
         var problem = OnlyRestatesValue().IsMatch(head) ? null : head;
-        return new ConfigurationProblem(key, Describe(configuration, key), problem,
+        // Note: a misspelled key is not known to be a secret (EncryptionKy, ClientSecrt), so its value is never echoed.
+        var found = head.Contains(" is not a setting", StringComparison.Ordinal) ? Hidden(configuration, key) : Describe(configuration, key);
+        return new ConfigurationProblem(key, found, problem,
             advice.Length == 0 ? head : advice.TrimEnd('.'), example);
     }
 
@@ -60,6 +62,9 @@ internal sealed partial record ConfigurationProblem(string Key, string Found, st
         var children = section.GetChildren().Count();
         return children == 0 ? "missing" : $"a section with {children} entries";
     }
+
+    private static string Hidden(IConfiguration configuration, string key) =>
+        configuration[key] is { Length: > 0 } value ? $"(set, {value.Length} characters, not shown)" : Describe(configuration, key);
 
     /// <summary>Keys whose values are credentials: never echoed, not even in an error.</summary>
     private static bool IsSecret(string key) => SecretPattern().IsMatch(key);
