@@ -3,6 +3,9 @@
 #   bench/run.sh              load harness (real processes) + micro-benchmarks (BenchmarkDotNet, short job)
 #   bench/run.sh load [...]   load harness only; extra arguments go to it (--rate 500 --seconds 10 --requests 3000 --quick)
 #   bench/run.sh micro [...]  micro-benchmarks only; extra arguments go to BenchmarkDotNet (--filter '*Logout*' --job Dry)
+#   bench/run.sh fanout N [--backend sqlite|redis|postgresql] [--replicas 2] [...]
+#                             sign-out-all of N captured sessions (Keycloak's push to the last delivery); a Redis or
+#                             PostgreSQL backend is started durable by bench/services.sh and stopped afterwards
 # Builds Release first. Needs the .NET SDK of global.json and Linux (/proc is read for CPU time and memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +13,23 @@ what="${1:-all}"
 [ $# -gt 0 ] && shift
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if [ "$what" = "fanout" ]; then
+  sessions="${1:-100000}"
+  [ $# -gt 0 ] && shift
+  backend=sqlite
+  for ((i = 1; i <= $#; i++)); do
+    [ "${!i}" = "--backend" ] && { j=$((i + 1)); backend="${!j}"; }
+  done
+  dotnet build -c Release bench/LogoutEnricher.Benchmarks.FanOut/LogoutEnricher.Benchmarks.FanOut.csproj -v quiet -nologo
+  if [ "$backend" != "sqlite" ]; then
+    # shellcheck source=/dev/null
+    source bench/services.sh "$backend" || { echo "bench/run.sh: starting $backend failed" >&2; exit 1; }
+    trap bench_services_stop EXIT
+  fi
+  echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  dotnet bench/LogoutEnricher.Benchmarks.FanOut/bin/Release/net10.0/LogoutEnricher.Benchmarks.FanOut.dll --sessions "$sessions" "$@"
+  exit $?
+fi
 if [ "$what" = "all" ] || [ "$what" = "load" ]; then
   # The load harness compares the logout path with Apache + mod_auth_openidc in the same run (--no-anchor skips it).
   # shellcheck source=/dev/null

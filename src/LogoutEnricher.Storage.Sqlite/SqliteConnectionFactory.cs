@@ -65,6 +65,20 @@ internal sealed class SqliteConnectionFactory : IDisposable
     /// <summary>Whether the file at <see cref="DataSource"/> is still the adopted one (true before any was adopted).</summary>
     public bool IsAdoptedFileInPlace() => _adopted is not { } adopted || SqliteFileIdentity.Of(DataSource) == adopted.Value;
 
+    /// <summary>The adoption a connection opened now belongs to: changes with every <see cref="Adopt"/>.</summary>
+    internal object? Adoption => _adopted;
+
+    /// <summary>Whether a connection opened under <paramref name="adoption"/> still writes into the file in place.</summary>
+    internal bool StillServes(SqliteConnection connection, object? adoption) =>
+        connection.State == System.Data.ConnectionState.Open && ReferenceEquals(adoption, _adopted) && IsAdoptedFileInPlace();
+
+    /// <summary>
+    /// Sets SQLite's busy timeout of <paramref name="connection"/> for the call about to use it: shortened by a
+    /// request's wait budget (<see cref="StorageWaitBudget"/>).
+    /// </summary>
+    internal void ApplyBusyTimeout(SqliteConnection connection) =>
+        SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, (int)Math.Ceiling(StorageWaitBudget.Limit(_busyTimeout).TotalMilliseconds));
+
     /// <param name="verifyFile">False only for the migration, which opens the file before adopting it.</param>
     internal async Task<SqliteConnection> OpenAsync(bool verifyFile, CancellationToken cancellationToken)
     {
@@ -89,7 +103,7 @@ internal sealed class SqliteConnectionFactory : IDisposable
             await connection.OpenAsync(cancellationToken);
             // Note: set at every open, not once per native connection: a request's wait budget (StorageWaitBudget)
             // shortens it, and the pool hands the same native connection to background work next.
-            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, (int)Math.Ceiling(StorageWaitBudget.Limit(_busyTimeout).TotalMilliseconds));
+            ApplyBusyTimeout(connection);
             // Note: the pragmas belong to the native connection, which the pool keeps open between uses; running
             // them once per native connection rather than once per open saves a statement on every store call.
             if (_configured.TryGetValue(connection.Handle!, out _))

@@ -5,7 +5,7 @@ namespace LogoutEnricher.Storage.Sqlite;
 internal sealed partial class SqliteGroupCommit
 {
     /// <summary>One caller's part of a shared transaction: its own savepoint, committed with the group.</summary>
-    internal sealed class SqliteWrite(SqliteGroupCommit group, Batch batch, string savepoint) : IAsyncDisposable
+    internal sealed class SqliteWrite(SqliteGroupCommit group, Batch batch) : IAsyncDisposable
     {
         private bool _done;
 
@@ -13,10 +13,16 @@ internal sealed partial class SqliteGroupCommit
 
         public SqliteTransaction Transaction => batch.Transaction;
 
+        /// <summary>
+        /// The statement <paramref name="sql"/>, prepared once per connection and reused: in this write's transaction,
+        /// without parameters. Owned by the group commit: never dispose it.
+        /// </summary>
+        public SqliteCommand Command(string sql) => batch.Command(sql);
+
         /// <summary>Keeps this write in the group and returns once the group's transaction is durable.</summary>
         public async Task CommitAsync()
         {
-            batch.Transaction.Release(savepoint);
+            batch.ReleaseSavepoint();
             batch.Writes++;
             _done = true;
             var first = batch.Writes == 1;
@@ -35,8 +41,7 @@ internal sealed partial class SqliteGroupCommit
             _done = true;
             try
             {
-                batch.Transaction.Rollback(savepoint);
-                batch.Transaction.Release(savepoint);
+                batch.RollbackSavepoint();
                 if (batch.Writes == 0)
                 {
                     // Note: no other write of this batch is waiting to commit it, so it must not keep the lock.
@@ -92,9 +97,15 @@ internal sealed partial class SqliteGroupCommit
     }
 
     /// <summary>The shared transaction and the writes committed into it.</summary>
-    internal sealed class Batch(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable, IDisposable
+    internal sealed class Batch(WriteConnection owner, SqliteTransaction transaction)
     {
-        public SqliteConnection Connection { get; } = connection;
+        private const string SavepointSql = "SAVEPOINT w;";
+        private const string ReleaseSql = "RELEASE w;";
+        private const string RollbackSql = "ROLLBACK TO w; RELEASE w;";
+
+        public WriteConnection Owner { get; } = owner;
+
+        public SqliteConnection Connection => Owner.Connection;
 
         public SqliteTransaction Transaction { get; } = transaction;
 
@@ -102,24 +113,67 @@ internal sealed partial class SqliteGroupCommit
 
         public int Writes { get; set; }
 
-        public void Dispose()
+        public SqliteCommand Command(string sql)
+        {
+            var command = Owner.Command(sql);
+            command.Transaction = Transaction;
+            return command;
+        }
+
+        public void Savepoint() => Command(SavepointSql).ExecuteNonQuery();
+
+        public void ReleaseSavepoint() => Command(ReleaseSql).ExecuteNonQuery();
+
+        public void RollbackSavepoint() => Command(RollbackSql).ExecuteNonQuery();
+
+        /// <summary>Ends the transaction (rolled back unless committed); false when that failed and the connection is suspect.</summary>
+        public bool End()
         {
             try
             {
                 Transaction.Dispose();
+                return true;
             }
             catch (SqliteException)
             {
-                // Note: SQLite already rolled the transaction back; closing the connection is what is left to do.
+                // Note: SQLite already rolled the transaction back; the connection goes (its owner drops it).
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The connection the writes run on, kept open with the statements prepared on it.</summary>
+    internal sealed class WriteConnection(SqliteConnection connection, object? adoption) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        public SqliteConnection Connection { get; } = connection;
+
+        /// <summary>Which adopted database file it was opened on (<see cref="SqliteConnectionFactory.Adoption"/>).</summary>
+        public object? Adoption { get; } = adoption;
+
+        public SqliteCommand Command(string sql)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = Connection.CreateCommand();
+                command.CommandText = sql;
+                _commands.Add(sql, command);
             }
 
-            Connection.Dispose();
+            command.Parameters.Clear();
+            return command;
         }
 
-        public async ValueTask DisposeAsync()
+        public void Dispose()
         {
-            await Transaction.DisposeAsync();
-            await Connection.DisposeAsync();
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            _commands.Clear();
+            Connection.Dispose();
         }
     }
 }

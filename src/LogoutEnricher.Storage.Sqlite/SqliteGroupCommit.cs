@@ -13,14 +13,19 @@ namespace LogoutEnricher.Storage.Sqlite;
 /// makes the batching "natural" (no wait at low load, large batches at saturation). <see cref="SqliteStorageOptions.GroupCommitMaxWait"/>
 /// adds an optional bounded wait for more writers before the commit. The gate is held during the commit: a writer
 /// that opened a second transaction meanwhile would only sleep in SQLite's busy handler (1 ms steps and more).
+/// <para>
+/// Note: the writes run on one connection kept open for them (they are serialised by the gate anyway), with its
+/// statements prepared once and reused (<see cref="SqliteWrite.Command"/>): preparing a statement costs more CPU than
+/// running it. A connection that saw an error, or a database file that was replaced, gets a fresh connection.
+/// </para>
 /// </remarks>
 internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connections, SqliteStorageOptions options) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private WriteConnection? _connection;
     private readonly TimeSpan _maxWait = options.GroupCommitMaxWait;
     private readonly int _maxBatch = options.GroupCommitMaxBatch;
     private Batch? _open;
-    private long _savepoints;
     private long _commits;
     private long _writes;
 
@@ -58,9 +63,10 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
             }
 
             var batch = _open ??= await OpenBatchAsync(cancellationToken);
-            var savepoint = "w" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            batch.Transaction.Save(savepoint);
-            return new SqliteWrite(this, batch, savepoint);
+            // Note: one savepoint name serves every write: the gate lets one write at a time into the batch, and each
+            // releases (or rolls back) its savepoint before it lets the next one in.
+            batch.Savepoint();
+            return new SqliteWrite(this, batch);
         }
         catch
         {
@@ -78,18 +84,32 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
 
     private async Task<Batch> OpenBatchAsync(CancellationToken cancellationToken)
     {
-        var connection = await connections.OpenAsync(cancellationToken);
+        if (_connection is { } kept && !connections.StillServes(kept.Connection, kept.Adoption))
+        {
+            // Note: the file was replaced (or a new one adopted) since this connection was opened: it writes into the old one.
+            DropConnection();
+        }
+
+        var connection = _connection ??= new WriteConnection(await connections.OpenAsync(cancellationToken), connections.Adoption);
         try
         {
+            connections.ApplyBusyTimeout(connection.Connection);
             // Note: BeginTransaction takes the write lock up front (BEGIN IMMEDIATE); a deferred transaction that
             // upgrades from read to write can fail with SQLITE_BUSY without waiting for the busy timeout.
-            return new Batch(connection, connection.BeginTransaction());
+            return new Batch(connection, connection.Connection.BeginTransaction());
         }
         catch
         {
-            await connection.DisposeAsync();
+            DropConnection();
             throw;
         }
+    }
+
+    /// <summary>Closes the kept connection (and its prepared statements); the next batch opens a new one.</summary>
+    private void DropConnection()
+    {
+        _connection?.Dispose();
+        _connection = null;
     }
 
     /// <summary>Commits the open batch; the caller holds the gate.</summary>
@@ -107,10 +127,14 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
         {
             batch.Durable.TrySetException(new StorageUnavailableException("SQLite storage could not commit a group of writes.", ex));
+            batch.End();
+            DropConnection();
+            return;
         }
-        finally
+
+        if (!batch.End())
         {
-            await batch.DisposeAsync();
+            DropConnection();
         }
     }
 
@@ -129,11 +153,22 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
                 : new StorageUnavailableException("SQLite storage rolled back a group of writes.", cause));
         }
 
-        batch.Dispose();
+        // Note: after an error nothing about the connection is trusted: it goes, with its statements.
+        if (!batch.End() || cause is not null)
+        {
+            if (ReferenceEquals(_connection, batch.Owner))
+            {
+                DropConnection();
+            }
+        }
     }
 
     private static bool IsOpen(Batch batch) =>
         batch.Connection.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0;
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        DropConnection();
+        _gate.Dispose();
+    }
 }

@@ -4,39 +4,58 @@ using Microsoft.Data.Sqlite;
 namespace LogoutEnricher.Storage.Sqlite;
 
 /// <summary>The logout trail in the <c>trail_logouts</c> and <c>trail_attempts</c> tables (<see cref="TrailSql"/>).</summary>
-internal sealed class SqliteLogoutTrailStore(SqliteConnectionFactory connections) : ILogoutTrailStore
+internal sealed class SqliteLogoutTrailStore(SqliteConnectionFactory connections, SqliteGroupCommit writes) : ILogoutTrailStore
 {
+    /// <summary>Records per write: a write holds the group commit's gate, so a large batch goes in several, interleaved with logouts.</summary>
+    private const int RecordsPerWrite = 100;
+
+    private static readonly string InsertLogoutSql = TrailSql.InsertLogout(P);
+    private static readonly string InsertAttemptSql = TrailSql.InsertAttempt(P);
+    private static readonly string SummarizeSql = TrailSql.Summarize(P);
+
     private static string P(int n) => "$p" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public Task AppendAsync(IReadOnlyList<TrailLogout> logouts, IReadOnlyList<TrailAttempt> attempts, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(IReadOnlyList<TrailLogout> logouts, IReadOnlyList<TrailAttempt> attempts, CancellationToken cancellationToken = default)
     {
-        if (logouts.Count == 0 && attempts.Count == 0)
+        // Note: each part in one write of the group commit (its own savepoint of a shared transaction, so one fsync
+        // with the logouts written meanwhile and never a wait in SQLite's busy handler), its summaries with it.
+        foreach (var logoutPart in logouts.Chunk(RecordsPerWrite))
         {
-            return Task.CompletedTask;
+            await WriteAsync(logoutPart, [], cancellationToken);
         }
 
-        return RunAsync("append to the logout trail", async connection =>
+        foreach (var attemptPart in attempts.Chunk(RecordsPerWrite))
         {
-            // Note: one transaction (BEGIN IMMEDIATE) for the whole batch: one fsync, and a summary never half updated.
-            await using var transaction = connection.BeginTransaction(deferred: false);
+            await WriteAsync([], attemptPart, cancellationToken);
+        }
+    }
+
+    private async Task WriteAsync(IReadOnlyList<TrailLogout> logouts, IReadOnlyList<TrailAttempt> attempts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var write = await writes.BeginAsync(cancellationToken);
             foreach (var logout in logouts)
             {
-                await ExecuteAsync(connection, TrailSql.InsertLogout(P), TrailSql.LogoutValues(logout), cancellationToken);
+                await ExecuteAsync(write.Command(InsertLogoutSql), TrailSql.LogoutValues(logout), cancellationToken);
             }
 
             foreach (var attempt in attempts)
             {
-                await ExecuteAsync(connection, TrailSql.InsertAttempt(P), TrailSql.AttemptValues(attempt), cancellationToken);
+                await ExecuteAsync(write.Command(InsertAttemptSql), TrailSql.AttemptValues(attempt), cancellationToken);
             }
 
             foreach (var id in logouts.Select(l => l.Id).Concat(attempts.Select(a => a.LogoutId)).Distinct(StringComparer.Ordinal))
             {
-                await ExecuteAsync(connection, TrailSql.Summarize(P), [id], cancellationToken);
+                await ExecuteAsync(write.Command(SummarizeSql), [id], cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }, cancellationToken);
+            await write.CommitAsync();
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteFailure.Wrap("append to the logout trail", ex);
+        }
     }
 
     public Task<IReadOnlyList<TrailLogout>> QueryAsync(TrailQuery query, CancellationToken cancellationToken = default)
@@ -93,6 +112,17 @@ internal sealed class SqliteLogoutTrailStore(SqliteConnectionFactory connections
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, IReadOnlyList<object?> values, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, sql, values);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Runs a prepared statement of the group commit (which owns it) with <paramref name="values"/> as $p1, $p2, ...</summary>
+    private static async Task ExecuteAsync(SqliteCommand command, object?[] values, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters.AddWithValue(P(i + 1), values[i] ?? DBNull.Value);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

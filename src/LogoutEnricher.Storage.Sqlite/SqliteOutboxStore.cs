@@ -49,9 +49,7 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
             // Note: one savepoint for the logout's entries (in a group commit's transaction), so a crash never leaves
             // half of a fan-out queued.
             await using var write = await writes.BeginAsync(cancellationToken);
-            await using var insert = write.Connection.CreateCommand();
-            insert.Transaction = write.Transaction;
-            insert.CommandText = InsertSql;
+            var insert = write.Command(InsertSql);
             foreach (var entry in entries)
             {
                 insert.Parameters.Clear();
@@ -91,9 +89,7 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
         try
         {
             await using var write = await writes.BeginAsync(cancellationToken);
-            await using var command = write.Connection.CreateCommand();
-            command.Transaction = write.Transaction;
-            command.CommandText = LeaseSql;
+            var command = write.Command(LeaseSql);
             var now = time.GetUtcNow();
             command.Parameters.AddWithValue("$owner", owner);
             command.Parameters.AddWithValue("$now", now.ToUnixMs());
@@ -127,9 +123,7 @@ internal sealed partial class SqliteOutboxStore(SqliteConnectionFactory connecti
         try
         {
             await using var write = await writes.BeginAsync(cancellationToken);
-            await using var command = write.Connection.CreateCommand();
-            command.Transaction = write.Transaction;
-            command.CommandText = sql;
+            var command = write.Command(sql);
             foreach (var (name, value) in parameters)
             {
                 command.Parameters.AddWithValue(name, value);

@@ -42,8 +42,8 @@ internal sealed class SqliteReplayCache(SqliteConnectionFactory connections, Sql
         try
         {
             await using var write = await writes.BeginAsync(cancellationToken);
-            await using var command = Command(write.Connection, TryAddSql, issuer, jti);
-            command.Transaction = write.Transaction;
+            var command = write.Command(TryAddSql);
+            Bind(command, issuer, jti);
             command.Parameters.AddWithValue("$expires", expiresAt.ToUnixMs());
             var added = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
             await write.CommitAsync();
@@ -85,9 +85,14 @@ internal sealed class SqliteReplayCache(SqliteConnectionFactory connections, Sql
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
+        Bind(command, issuer, jti);
+        return command;
+    }
+
+    private void Bind(SqliteCommand command, string issuer, string jti)
+    {
         command.Parameters.AddWithValue("$issuer", issuer);
         command.Parameters.AddWithValue("$jti", jti);
         command.Parameters.AddWithValue("$now", time.NowMs());
-        return command;
     }
 }

@@ -53,19 +53,15 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
             // Note: the write shares a group commit's transaction (one fsync for concurrent writers), in a savepoint
             // of its own; CommitAsync returns once it is durable.
             await using var write = await writes.BeginAsync(cancellationToken);
-            var (connection, transaction) = (write.Connection, write.Transaction);
+            var upsert = Command(write, key, DeleteIfExpiredSql + UpsertSessionSql);
+            upsert.Parameters.AddWithValue("$now", time.NowMs());
+            upsert.Parameters.AddWithValue("$sub", (object?)subject ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$expires", expiresAt.ToUnixMs());
+            upsert.Parameters.AddWithValue("$protected_sid", identity.Sid);
+            upsert.Parameters.AddWithValue("$protected_sub", (object?)identity.Subject ?? DBNull.Value);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
 
-            await using (var upsert = Command(connection, transaction, key, DeleteIfExpiredSql + UpsertSessionSql))
-            {
-                upsert.Parameters.AddWithValue("$now", time.NowMs());
-                upsert.Parameters.AddWithValue("$sub", (object?)subject ?? DBNull.Value);
-                upsert.Parameters.AddWithValue("$expires", expiresAt.ToUnixMs());
-                upsert.Parameters.AddWithValue("$protected_sid", identity.Sid);
-                upsert.Parameters.AddWithValue("$protected_sub", (object?)identity.Subject ?? DBNull.Value);
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using var insert = Command(connection, transaction, key, InsertAppSessionSql);
+            var insert = Command(write, key, InsertAppSessionSql);
             insert.Parameters.AddWithValue("$now", time.NowMs());
             var handle = insert.Parameters.Add("$handle", SqliteType.Text);
             var protectedId = insert.Parameters.Add("$protected", SqliteType.Text);
@@ -92,22 +88,15 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
         try
         {
             await using var write = await writes.BeginAsync(cancellationToken);
-            var (connection, transaction) = (write.Connection, write.Transaction);
-
-            await using (var delete = Command(connection, transaction, key, DeleteAppSessionSql))
+            var delete = Command(write, key, DeleteAppSessionSql);
+            var handle = delete.Parameters.Add("$handle", SqliteType.Text);
+            foreach (var sessionHandle in sessionHandles)
             {
-                var handle = delete.Parameters.Add("$handle", SqliteType.Text);
-                foreach (var sessionHandle in sessionHandles)
-                {
-                    handle.Value = sessionHandle;
-                    await delete.ExecuteNonQueryAsync(cancellationToken);
-                }
+                handle.Value = sessionHandle;
+                await delete.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using (var deleteIfEmpty = Command(connection, transaction, key, DeleteIfEmptySql))
-            {
-                await deleteIfEmpty.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await Command(write, key, DeleteIfEmptySql).ExecuteNonQueryAsync(cancellationToken);
 
             await write.CommitAsync();
         }
@@ -135,6 +124,14 @@ internal sealed partial class SqliteSessionStore(SqliteConnectionFactory connect
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        return Bind(command, key);
+    }
+
+    /// <summary>The write's prepared statement <paramref name="sql"/>, bound to <paramref name="key"/> (never disposed: the group commit owns it).</summary>
+    private static SqliteCommand Command(SqliteGroupCommit.SqliteWrite write, SessionKey key, string sql) => Bind(write.Command(sql), key);
+
+    private static SqliteCommand Bind(SqliteCommand command, SessionKey key)
+    {
         command.Parameters.AddWithValue("$issuer", key.Issuer);
         command.Parameters.AddWithValue("$client", key.ClientId);
         command.Parameters.AddWithValue("$sid", key.Sid);

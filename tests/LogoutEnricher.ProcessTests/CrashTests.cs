@@ -46,7 +46,7 @@ public sealed class CrashTests
         var beforeCrash = app.ReceivedIds.Distinct().Count();
         app.Delay = TimeSpan.Zero;
         await sidecar.StartAsync();
-        await app.WaitUntilAsync(a => a.ReceivedIds.Distinct().Count() == Count, TimeSpan.FromSeconds(90));
+        await WaitForEveryLogoutAsync(app, sidecar);
 
         var received = app.ReceivedIds.ToArray();
         var duplicates = received.Length - Count;
@@ -55,6 +55,21 @@ public sealed class CrashTests
         Assert.Equal(sessions.Select(s => s.AppSessionId), received.Distinct().Order(StringComparer.Ordinal));
         Assert.All(app.Received, r => Assert.True(r.Valid, r.Error));
         Assert.InRange(duplicates, 0, Count);
+    }
+
+    /// <summary>Waits for every logout; a timeout says what the application got and what the sidecar said last.</summary>
+    private static async Task WaitForEveryLogoutAsync(FakeApplication app, SidecarProcess sidecar)
+    {
+        try
+        {
+            await app.WaitUntilAsync(a => a.ReceivedIds.Distinct().Count() == Count, TimeSpan.FromSeconds(120));
+        }
+        catch (OperationCanceledException)
+        {
+            var rejected = app.Received.Where(r => !r.Valid).Select(r => r.Error).Distinct().Take(5);
+            Assert.Fail($"{app.ReceivedIds.Distinct().Count()} of {Count} logouts arrived after the restart ({app.Received.Count} requests; " +
+                $"rejected by the application: {string.Join(" | ", rejected)}). The sidecar's last lines:\n{sidecar.Tail}");
+        }
     }
 
     private static async Task LoginAsync(HttpClient http, FakeKeycloak keycloak, string sid, string appSessionId)

@@ -10,13 +10,9 @@ namespace LogoutEnricher.Delivery;
 internal sealed class LogoutCompletion(ProtectedSessionStore sessions)
 {
     /// <exception cref="StorageUnavailableException">The store failed; the mappings expire by themselves.</exception>
-    public async Task CompleteAsync(IEnumerable<MappingRemoval> removals, CancellationToken cancellationToken)
-    {
-        foreach (var removal in removals)
-        {
-            await sessions.RemoveAsync(removal.Key, removal.Handles, cancellationToken);
-        }
-    }
+    /// <remarks>The removals are written at once, so that a store with group commit makes them one commit.</remarks>
+    public Task CompleteAsync(IEnumerable<MappingRemoval> removals, CancellationToken cancellationToken) =>
+        Task.WhenAll(removals.Select(removal => sessions.RemoveAsync(removal.Key, removal.Handles, cancellationToken)));
 
     /// <summary>Forgets every application session the mappings held when they were read (ids captured since survive).</summary>
     /// <exception cref="StorageUnavailableException">The store failed; the mappings expire by themselves.</exception>

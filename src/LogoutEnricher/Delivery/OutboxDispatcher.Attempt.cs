@@ -10,14 +10,6 @@ internal sealed partial class OutboxDispatcher
 {
     private async Task AttemptAsync(OutboxEntry entry, DateTimeOffset leasedUntil, CancellationToken stoppingToken)
     {
-        if (timeProvider.GetUtcNow() + Settings.Timeout >= leasedUntil)
-        {
-            // Note: the entry waited for its client's slot until its lease is about to run out; delivering now could
-            // overlap with another replica that takes it over. Hand it back instead.
-            await ReleaseAsync(entry);
-            return;
-        }
-
         OutboxPayload payload;
         try
         {
@@ -54,17 +46,39 @@ internal sealed partial class OutboxDispatcher
         // the attempt's consequence with it: an attempt that starts once MaxAge has passed is the last.
         var expired = timeProvider.GetUtcNow() >= entry.ExpiresAt;
         var trail = payload.TrailId is { } trailId ? new DeliveryTrail(trailId, $"{entry.Id}/{attempts}", attempts, MayRetry: !expired) : null;
-        var result = await deliverer.DeliverAsync(client, payload.Claims, payload.Sid, new LogoutDelivery(entry.Host, payload.AppSessionIds, [], payload.Action), trail, stoppingToken);
+        var gate = GateOf(entry);
+        await gate.WaitAsync(stoppingToken);
+        DeliveryResult result;
+        try
+        {
+            if (timeProvider.GetUtcNow() + Settings.Timeout >= leasedUntil)
+            {
+                // Note: the entry waited for its application's gate until its lease is about to run out; delivering now
+                // could overlap with another replica that takes it over. Hand it back instead.
+                await ReleaseAsync(entry);
+                return;
+            }
+
+            result = await deliverer.DeliverAsync(client, payload.Claims, payload.Sid, new LogoutDelivery(entry.Host, payload.AppSessionIds, [], payload.Action), trail, stoppingToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
         var now = timeProvider.GetUtcNow();
         statistics.CountAttempt(leaseOverrun: now >= leasedUntil);
 
         // Note: from here on the bookkeeping is not cancelled by shutdown: the application already has its answer.
         if (result.Succeeded)
         {
-            await completion.CompleteAsync(
-                payload.Removals.Select(removal => new MappingRemoval(new SessionKey(entry.Issuer, entry.ClientId, removal.Sid), removal.Handles)), CancellationToken.None);
-
-            await outbox.CompleteAsync(entry.Id, CancellationToken.None);
+            // Note: both writes at once, so that they share one commit (and one fsync) of the store's group commit.
+            // When the completion fails the entry is delivered again once its lease runs out; when only the removal
+            // fails the mappings expire by themselves.
+            await Task.WhenAll(
+                completion.CompleteAsync(
+                    payload.Removals.Select(removal => new MappingRemoval(new SessionKey(entry.Issuer, entry.ClientId, removal.Sid), removal.Handles)), CancellationToken.None),
+                outbox.CompleteAsync(entry.Id, CancellationToken.None));
             statistics.CountDelivered();
             LogDelivered(logger, entry.ClientId, entry.Id, attempts, result.Elapsed.TotalMilliseconds, now - entry.CreatedAt);
             return;

@@ -5,13 +5,28 @@ using LogoutEnricher.Storage;
 namespace LogoutEnricher.Delivery;
 
 /// <summary>
-/// What the dispatcher leases: only entries it can start now, so a replica that dies holds back no more than its
-/// deliveries in flight; and under its stable identity (<see cref="ReplicaIdentity"/>) it takes even those back when it
-/// starts again.
+/// What the dispatcher leases: for each application, its deliveries in flight and a short queue behind them (see
+/// <see cref="LeasedPerClient"/>), so a replica that dies holds back only those; under its stable identity
+/// (<see cref="ReplicaIdentity"/>) it takes even those back when it starts again.
 /// </summary>
 internal sealed partial class OutboxDispatcher
 {
-    /// <summary>How many more deliveries the configured clients can take here right now.</summary>
+    /// <summary>
+    /// How many entries of one application this replica holds leased at a time: its
+    /// <c>Delivery:MaxParallelismPerClient</c> in flight, times a lease-ahead factor, so that a delivery that ends finds
+    /// the next one already leased instead of waiting for a lease write (an fsync) of its own. The factor (at most 8)
+    /// keeps the queue short enough to start within the lease even if every delivery ahead of it times out.
+    /// </summary>
+    private int LeasedPerClient
+    {
+        get
+        {
+            var ahead = (int)Math.Clamp(Settings.LeaseDuration / (2 * Settings.Timeout), 1, 8);
+            return Settings.MaxParallelismPerClient * ahead;
+        }
+    }
+
+    /// <summary>How many more entries the configured clients can take here right now.</summary>
     private int RoomForClients()
     {
         var room = 0;
@@ -22,7 +37,7 @@ internal sealed partial class OutboxDispatcher
                 foreach (var client in issuer.Clients.Values)
                 {
                     _startedPerClient.TryGetValue((issuer.Issuer, client.ClientId), out var started);
-                    room += Math.Max(0, Settings.MaxParallelismPerClient - started);
+                    room += Math.Max(0, LeasedPerClient - started);
                 }
             }
         }
@@ -37,7 +52,7 @@ internal sealed partial class OutboxDispatcher
         lock (_startedPerClient)
         {
             _startedPerClient.TryGetValue(key, out var started);
-            if (started >= Settings.MaxParallelismPerClient)
+            if (started >= LeasedPerClient)
             {
                 return false;
             }

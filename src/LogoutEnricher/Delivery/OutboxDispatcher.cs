@@ -10,8 +10,8 @@ namespace LogoutEnricher.Delivery;
 
 /// <summary>
 /// Delivers the outbox: leases due entries under this replica's owner id, delivers each with a per-attempt timeout and
-/// at most <c>Delivery:MaxParallelismPerClient</c> at a time per application, and completes, reschedules or dead-letters
-/// it. Runs in both modes, so entries queued before a switch to Synchronous are still delivered.
+/// at most <c>Delivery:MaxParallelismPerClient</c> exchanges at a time per application, and completes, reschedules or
+/// dead-letters it. Runs in both modes, so entries queued before a switch to Synchronous are still delivered.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IOutboxStore outbox,
@@ -93,8 +93,8 @@ internal sealed partial class OutboxDispatcher(
         {
             if (!TryReserveClientSlot(entry))
             {
-                // Note: its client already has MaxParallelismPerClient deliveries running here; holding the lease while
-                // it waits would make a crash hold it back for a whole lease. Hand it back.
+                // Note: its client already has as many entries leased here as it may (LeasedPerClient); holding one more
+                // would make a crash hold it back for a whole lease, and could starve the other clients. Hand it back.
                 await ReleaseAsync(entry);
                 handedBack++;
                 continue;
@@ -110,23 +110,22 @@ internal sealed partial class OutboxDispatcher(
         return _backlog && handedBack == 0;
     }
 
+    /// <summary>
+    /// The application's gate: at most <c>Delivery:MaxParallelismPerClient</c> exchanges with it at a time. Only the
+    /// HTTP exchange holds it; the bookkeeping after it (a durable write) does not, so the next delivery to the same
+    /// application never waits for the previous one's fsync.
+    /// </summary>
+    private SemaphoreSlim GateOf(OutboxEntry entry) =>
+        _clientGates.GetOrAdd((entry.Issuer, entry.ClientId), _ => new SemaphoreSlim(Settings.MaxParallelismPerClient));
+
     private async Task RunAsync(OutboxEntry entry, DateTimeOffset leasedUntil, CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
-            var gate = _clientGates.GetOrAdd((entry.Issuer, entry.ClientId), _ => new SemaphoreSlim(Settings.MaxParallelismPerClient));
-            await gate.WaitAsync(stoppingToken);
-            try
-            {
-                // Note: on a store failure the lease runs out and the entry is tried again, by this replica or another.
-                await failures.TryAsync("outbox", "the delivery outcome was not recorded; the entry is tried again when its lease runs out",
-                    () => AttemptAsync(entry, leasedUntil, stoppingToken));
-            }
-            finally
-            {
-                gate.Release();
-            }
+            // Note: on a store failure the lease runs out and the entry is tried again, by this replica or another.
+            await failures.TryAsync("outbox", "the delivery outcome was not recorded; the entry is tried again when its lease runs out",
+                () => AttemptAsync(entry, leasedUntil, stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -17,6 +17,9 @@ public sealed partial class OperatorConsoleTests : IAsyncLifetime
     private const string ApiKey = "console-key-that-only-the-operator-knows";
     private const string ConsolePath = "/admin/console";
 
+    /// <summary>The outcome cell of a delivered logout (the word alone also names the "delivered-at" column).</summary>
+    private const string DeliveredOutcome = "<td class=\"outcome ok\">delivered</td>";
+
     private TestEnvironment _env = null!;
     private ConsoleBrowser _console = null!;
     private HttpClient _browser = null!;
@@ -175,7 +178,7 @@ public sealed partial class OperatorConsoleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         await _env.App.WaitUntilAsync(a => a.Received.Count(r => r.Valid) == 2, TimeSpan.FromSeconds(15));
         Assert.Equal([The.AppSessionId], _env.App.Received.Last().AdapterSessionIds);
-        var after = await EventuallyAsync(p => TrailRows(p).Single().Contains("delivered", StringComparison.Ordinal));
+        var after = await EventuallyAsync(p => TrailRows(p).Single().Contains(DeliveredOutcome, StringComparison.Ordinal));
         Assert.Empty(DeadLetterRows(after));
         var trail = TrailRows(after).Single();
         Assert.Contains($"<td>{The.Subject}</td>", trail, StringComparison.Ordinal);
@@ -190,7 +193,7 @@ public sealed partial class OperatorConsoleTests : IAsyncLifetime
         await _env.App.WaitForAsync(1);
         (await SignInAsync(ApiKey)).Dispose();
 
-        var found = await EventuallyAsync(p => TrailRows(p).Count == 1 && TrailRows(p)[0].Contains("delivered", StringComparison.Ordinal), "?q=" + The.Sid);
+        var found = await EventuallyAsync(p => TrailRows(p).Count == 1 && TrailRows(p)[0].Contains(DeliveredOutcome, StringComparison.Ordinal), "?q=" + The.Sid);
         var none = await PageAsync("?q=no-such-user");
 
         Assert.Empty(TrailRows(none));
