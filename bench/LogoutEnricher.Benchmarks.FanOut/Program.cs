@@ -12,7 +12,7 @@ using LogoutEnricher.Testing;
 // logout reached the (local) application, the sidecars' CPU time and peak memory during the fan-out, the single
 // logouts' latency, and lost/duplicated deliveries.
 // Usage: LogoutEnricher.Benchmarks.FanOut [--sessions 100000] [--backend sqlite|redis|postgresql] [--replicas 1]
-//   [--concurrency 32] [--per-client 4] [--algorithm RS256|ES256] [--probe-rate 20]
+//   [--concurrency 32] [--per-client 4] [--algorithm RS256|ES256] [--probe-rate 20] [--sidecar-env NAME=VALUE ...]
 // (redis and postgresql read LOGOUTENRICHER_BENCH_REDIS / LOGOUTENRICHER_BENCH_POSTGRES, as bench/services.sh sets them.)
 var sessions = Option("--sessions", 100_000);
 var concurrency = Option("--concurrency", 32);
@@ -71,6 +71,15 @@ switch (backend)
         return 2;
 }
 
+// --sidecar-env NAME=VALUE (repeatable): an A/B knob for the sidecar process (a setting, a runtime variable).
+for (var i = 0; i < args.Length - 1; i++)
+{
+    if (args[i] == "--sidecar-env" && args[i + 1].Split('=', 2) is [var name, var value])
+    {
+        environment[name] = value;
+    }
+}
+
 if (backend != "sqlite")
 {
     // Shared backends refuse to start without an explicit key (replicas must share it).
@@ -115,6 +124,7 @@ try
     var rssBefore = pids.Select(pid => ProcessReading.ResidentMiB(pid)).ToArray();
     var peakRss = (double[])rssBefore.Clone();
     var push = keycloak.LogoutAction(Client, DateTimeOffset.UtcNow.ToUnixTimeSeconds()).Sign();
+    var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     using (var answer = await FakeKeycloak.PushAsync(http, $"/keycloak-admin/{Client}/k_logout", push))
     {
@@ -136,6 +146,7 @@ try
 
     var lastDelivery = clock.Elapsed;
     var cpu = pids.Select((pid, i) => ProcessReading.CpuTime(pid) - cpuBefore[i]).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+    var ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore;
     await probing.CancelAsync();
     var latencies = await probeRun;
     Console.WriteLine($"load average after: {LoadAverage()}");
@@ -148,6 +159,8 @@ try
     Console.WriteLine(FormattableString.Invariant($"last delivery after {lastDelivery.TotalSeconds:0.0} s = {app.Delivered.Count / lastDelivery.TotalSeconds:0} sessions/s"));
     Console.WriteLine(FormattableString.Invariant(
         $"sidecar CPU: {cpu.TotalSeconds:0.0} s = {cpu.TotalMilliseconds / sessions:0.000} ms per session ({cpu / lastDelivery:P0} of one core)"));
+    Console.WriteLine(FormattableString.Invariant(
+        $"this harness' CPU (the applications, the fake Keycloak, the probes): {ownCpu.TotalMilliseconds / sessions:0.000} ms per session ({ownCpu / lastDelivery:P0} of one core)"));
     Console.WriteLine(FormattableString.Invariant(
         $"resident memory during the fan-out: before {string.Join(" / ", rssBefore.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} MiB, peak {string.Join(" / ", peakRss.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} MiB (per replica)"));
     if (latencies.Count > 0)

@@ -32,6 +32,7 @@ internal sealed partial class OutboxDispatcher(
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private SemaphoreSlim? _slots;
     private volatile bool _backlog;
+    private int _finishedSinceLease;
 
     private readonly Dictionary<(string Issuer, string ClientId), int> _startedPerClient = [];
 
@@ -78,6 +79,7 @@ internal sealed partial class OutboxDispatcher(
             return false;
         }
 
+        Volatile.Write(ref _finishedSinceLease, 0);
         // Note: the lease is taken to end LeaseDuration after this instant, before the store call, so the local view of
         // its end is never later than the store's.
         var leasedUntil = timeProvider.GetUtcNow() + Settings.LeaseDuration;
@@ -142,7 +144,9 @@ internal sealed partial class OutboxDispatcher(
             ReleaseClientSlot(entry);
             _running.TryRemove(entry.Id, out _);
             _slots?.Release();
-            if (_backlog)
+            // Note: with a backlog, the loop leases again once a client's worth of deliveries has finished (or the
+            // last one running has): one lease write for several entries, not one per entry.
+            if (_backlog && (Interlocked.Increment(ref _finishedSinceLease) >= Settings.MaxParallelismPerClient || _running.IsEmpty))
             {
                 signal.Notify();
             }
