@@ -16,7 +16,7 @@ using LogoutEnricher.Testing;
 // (redis and postgresql read LOGOUTENRICHER_BENCH_REDIS / LOGOUTENRICHER_BENCH_POSTGRES, as bench/services.sh sets them.)
 var sessions = Option("--sessions", 100_000);
 var concurrency = Option("--concurrency", 32);
-var perClient = Option("--per-client", 4);
+var perClient = Option("--per-client", 16);
 var replicas = Option("--replicas", 1);
 var probeRate = Option("--probe-rate", 20);
 var algorithm = TextOption("--algorithm", "RS256");

@@ -46,8 +46,12 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Most deliveries in flight to one client (application) at a time, per replica. Default: 4.</summary>
-    public int MaxParallelismPerClient { get; set; } = 4;
+    /// <summary>
+    /// Most logout requests sent to one client (application) at a time, per replica. Default: 16 (Keycloak itself would
+    /// open up to 64 connections to an application, see <see cref="MaxConnectionsPerApplication"/>); a mass logout is
+    /// delivered about as fast as the application answers this many requests at once.
+    /// </summary>
+    public int MaxParallelismPerClient { get; set; } = 16;
 
     /// <summary>
     /// A stable name of this replica (e.g. the StatefulSet pod name, or any fixed name for the single instance of an
@@ -60,8 +64,13 @@ public sealed class DeliveryOptions
     /// </summary>
     public string? ReplicaId { get; set; }
 
-    /// <summary>Most deliveries in flight per replica, all clients together; also the lease batch size. Default: 64.</summary>
-    public int MaxParallelism { get; set; } = 64;
+    /// <summary>
+    /// Most outbox entries this replica holds leased at a time, all clients together (one client at most half of them);
+    /// also the largest lease batch. Only <see cref="MaxParallelismPerClient"/> per application are sent at once; the
+    /// others wait for their turn or for the write that completes them, so that a mass logout's writes share commits.
+    /// Default: 256.
+    /// </summary>
+    public int MaxParallelism { get; set; } = 256;
 
     /// <summary>
     /// Most connections open to one application (scheme, host and port), per replica, in both modes. Further

@@ -12,19 +12,14 @@ namespace LogoutEnricher.Delivery;
 internal sealed partial class OutboxDispatcher
 {
     /// <summary>
-    /// How many entries of one application this replica holds leased at a time: its
-    /// <c>Delivery:MaxParallelismPerClient</c> in flight, times a lease-ahead factor, so that a delivery that ends finds
-    /// the next one already leased instead of waiting for a lease write (an fsync) of its own. The factor (at most 8)
-    /// keeps the queue short enough to start within the lease even if every delivery ahead of it times out.
+    /// How many entries of one application this replica holds leased at a time: half of <c>Delivery:MaxParallelism</c>
+    /// (so one application never takes every slot from the others), at least its <c>MaxParallelismPerClient</c>. Only
+    /// <c>MaxParallelismPerClient</c> of them are sent at once; the others wait, leased, behind them or for the durable
+    /// write that completes them. A short queue of leased entries keeps the next delivery from waiting for a lease
+    /// write, and many completions in flight share one commit. An entry that waited until its lease is about to run
+    /// out is handed back rather than sent.
     /// </summary>
-    private int LeasedPerClient
-    {
-        get
-        {
-            var ahead = (int)Math.Clamp(Settings.LeaseDuration / (2 * Settings.Timeout), 1, 8);
-            return Settings.MaxParallelismPerClient * ahead;
-        }
-    }
+    private int LeasedPerClient => Math.Max(Settings.MaxParallelismPerClient, Settings.MaxParallelism / 2);
 
     /// <summary>How many more entries the configured clients can take here right now.</summary>
     private int RoomForClients()
@@ -44,6 +39,16 @@ internal sealed partial class OutboxDispatcher
 
         // Note: an entry of a client no longer configured is dead-lettered without a delivery; one slot lets it through.
         return Math.Max(room, 1);
+    }
+
+    /// <summary>How many more entries of <paramref name="client"/> this replica may lease now.</summary>
+    private int RoomFor((string Issuer, string ClientId) client)
+    {
+        lock (_startedPerClient)
+        {
+            _startedPerClient.TryGetValue(client, out var started);
+            return Math.Max(0, LeasedPerClient - started);
+        }
     }
 
     private bool TryReserveClientSlot(OutboxEntry entry)

@@ -33,6 +33,7 @@ internal sealed partial class OutboxDispatcher(
     private SemaphoreSlim? _slots;
     private volatile bool _backlog;
     private int _finishedSinceLease;
+    private (string Issuer, string ClientId)? _crowded;
 
     private readonly Dictionary<(string Issuer, string ClientId), int> _startedPerClient = [];
 
@@ -71,8 +72,15 @@ internal sealed partial class OutboxDispatcher(
     /// <returns>True when every free slot got an entry: more may be due, so look again at once.</returns>
     private async Task<bool> LeaseAndStartAsync(SemaphoreSlim slots, CancellationToken stoppingToken)
     {
-        // Note: only what can start now is leased: free slots, and no more than the configured clients have room for.
+        // Note: only what can start now is leased: free slots, and no more than the configured clients have room for;
+        // after a lease had to hand back entries of a crowded client (a fan-out's), no more than that client has room
+        // for, since the oldest due entries are most likely its own again.
         var free = Math.Min(slots.CurrentCount, RoomForClients());
+        if (_crowded is { } crowded)
+        {
+            free = Math.Min(free, Math.Max(1, RoomFor(crowded)));
+        }
+
         if (free == 0)
         {
             _backlog = true;
@@ -90,15 +98,14 @@ internal sealed partial class OutboxDispatcher(
             return false;
         }
 
-        var handedBack = 0;
+        var handBack = new List<OutboxEntry>();
         foreach (var entry in entries)
         {
             if (!TryReserveClientSlot(entry))
             {
                 // Note: its client already has as many entries leased here as it may (LeasedPerClient); holding one more
                 // would make a crash hold it back for a whole lease, and could starve the other clients. Hand it back.
-                await ReleaseAsync(entry);
-                handedBack++;
+                handBack.Add(entry);
                 continue;
             }
 
@@ -106,6 +113,10 @@ internal sealed partial class OutboxDispatcher(
             _running[entry.Id] = RunAsync(entry, leasedUntil, stoppingToken);
         }
 
+        // Note: together, so that they share the store's commits.
+        await Task.WhenAll(handBack.Select(ReleaseAsync));
+        var handedBack = handBack.Count;
+        _crowded = handedBack > 0 ? (handBack[^1].Issuer, handBack[^1].ClientId) : null;
         _backlog = entries.Count == free;
         // Note: with entries handed back, leasing again at once would get the same ones; a finished delivery (which
         // signals while there is a backlog) or the poll interval wakes the loop instead.
