@@ -10,19 +10,24 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LogoutEnricher.IntegrationTests;
 
 /// <summary>
-/// The dispatcher leases only what it can start now, so a crash holds back at most the deliveries
-/// that were in flight, not a whole batch waiting behind the per-client limit.
+/// The dispatcher leases for each application only its deliveries in flight and a short queue behind them (half of
+/// <c>Delivery:MaxParallelism</c>, at least <c>MaxParallelismPerClient</c>), so a crash holds back at most those, and
+/// every other due entry stays leasable by another replica.
 /// </summary>
 public sealed class DispatcherLeaseTests
 {
-    [Fact]
-    public async Task Dispatch_TwentyDueEntriesOfOneSlowClient_LeasesOnlyThoseItCanStart()
+    [Theory]
+    [InlineData(8, 4)]
+    [InlineData(16, 8)]
+    public async Task Dispatch_TwentyDueEntriesOfOneSlowClient_LeavesAllButItsInFlightAndQueuedEntriesToOthers(int maxParallelism, int held)
     {
         const int count = 20;
+        const int perClient = 4;
         await using var env = await TestEnvironment.StartAsync(settings =>
         {
             TestEnvironment.Queued(settings);
-            settings["LogoutEnricher:Delivery:MaxParallelismPerClient"] = "4";
+            settings["LogoutEnricher:Delivery:MaxParallelismPerClient"] = $"{perClient}";
+            settings["LogoutEnricher:Delivery:MaxParallelism"] = $"{maxParallelism}";
             settings["LogoutEnricher:Delivery:Timeout"] = "00:00:15";
             settings["LogoutEnricher:Delivery:LeaseDuration"] = "00:00:40";
         });
@@ -35,21 +40,22 @@ public sealed class DispatcherLeaseTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        // Another replica asks for work while the four deliveries the client allows are in flight.
-        await WaitUntilAsync(() => env.App.InFlight >= 4, TimeSpan.FromSeconds(10));
+        // Another replica asks for work while the deliveries the client allows are in flight.
+        await WaitUntilAsync(() => env.App.InFlight >= perClient, TimeSpan.FromSeconds(10));
+        Assert.Equal(perClient, env.App.InFlight);
         var outbox = env.Services.GetRequiredService<IOutboxStore>();
-        // Note: the dispatcher may lease a few more than its client can start (its room counts every configured
+        // Note: the dispatcher may lease a few more than its client can take (its room counts every configured
         // client) and hands those back at once; look a few times, a millisecond lease each, and keep the most seen.
         var available = 0;
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (available < count - 4 && DateTime.UtcNow < deadline)
+        while (available < count - held && DateTime.UtcNow < deadline)
         {
             var leased = await outbox.LeaseAsync("another-replica", 100, TimeSpan.FromMilliseconds(1), TestContext.Current.CancellationToken);
             available = Math.Max(available, leased.Count);
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
 
-        Assert.InRange(available, count - 4 - 1, count - 4);
+        Assert.InRange(available, count - held - 1, count - held);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
