@@ -79,7 +79,8 @@ internal sealed partial class SqliteGroupCommit
 
         if (!batch.Durable.Task.IsCompleted)
         {
-            await _gate.WaitAsync();
+            // Note: the commit of a batch holding a request's write is as urgent as the write was.
+            await _gate.WaitAsync(urgent: StorageWaitBudget.CallLimit is not null, timeout: null, CancellationToken.None);
             try
             {
                 if (ReferenceEquals(_open, batch))

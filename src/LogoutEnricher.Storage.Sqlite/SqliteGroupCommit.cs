@@ -9,8 +9,9 @@ namespace LogoutEnricher.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// Note: SQLite has one writer per database, so the writes of this process are serialised by <see cref="_gate"/>
-/// anyway; the writes that queue on it while a commit is being fsync'd join the next transaction, which is what
-/// makes the batching "natural" (no wait at low load, large batches at saturation). <see cref="SqliteStorageOptions.GroupCommitMaxWait"/>
+/// anyway (a request's writes ahead of background ones, see <see cref="SqliteWriteGate"/>); the writes that queue on
+/// it while a commit is being fsync'd join the next transaction, which is what makes the batching "natural" (no wait
+/// at low load, large batches at saturation). <see cref="SqliteStorageOptions.GroupCommitMaxWait"/>
 /// adds an optional bounded wait for more writers before the commit. The gate is held during the commit: a writer
 /// that opened a second transaction meanwhile would only sleep in SQLite's busy handler (1 ms steps and more).
 /// <para>
@@ -21,7 +22,7 @@ namespace LogoutEnricher.Storage.Sqlite;
 /// </remarks>
 internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connections, SqliteStorageOptions options) : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteWriteGate _gate = new();
     private WriteConnection? _connection;
     private readonly TimeSpan _maxWait = options.GroupCommitMaxWait;
     private readonly int _maxBatch = options.GroupCommitMaxBatch;
@@ -42,17 +43,12 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
     public async Task<SqliteWrite> BeginAsync(CancellationToken cancellationToken)
     {
         // Note: a writer ahead may be waiting for another process's lock; a request waits for the gate no longer
-        // than its budget (StorageWaitBudget), then the store counts as unavailable, as for the lock itself.
-        if (StorageWaitBudget.CallLimit is { } limit)
+        // than its budget (StorageWaitBudget), then the store counts as unavailable, as for the lock itself. A write
+        // with a budget is one a request waits for, so it goes ahead of background writes.
+        var limit = StorageWaitBudget.CallLimit;
+        if (!await _gate.WaitAsync(urgent: limit is not null, limit, cancellationToken))
         {
-            if (!await _gate.WaitAsync(limit, cancellationToken))
-            {
-                throw new StorageUnavailableException("SQLite storage is busy: another writer held the database for longer than this request may wait.");
-            }
-        }
-        else
-        {
-            await _gate.WaitAsync(cancellationToken);
+            throw new StorageUnavailableException("SQLite storage is busy: another writer held the database for longer than this request may wait.");
         }
 
         try
@@ -166,9 +162,5 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
     private static bool IsOpen(Batch batch) =>
         batch.Connection.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0;
 
-    public void Dispose()
-    {
-        DropConnection();
-        _gate.Dispose();
-    }
+    public void Dispose() => DropConnection();
 }
