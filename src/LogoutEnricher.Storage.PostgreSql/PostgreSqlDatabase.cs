@@ -7,16 +7,29 @@ namespace LogoutEnricher.Storage.PostgreSql;
 /// The one <see cref="NpgsqlDataSource"/> of the process (a connection pool), with the schema on the search path, and
 /// the translation of driver failures into <see cref="StorageUnavailableException"/>.
 /// </summary>
+/// <remarks>
+/// Note: background work (the dispatcher's leases and completions, a fan-out's pages, the trail) holds at most half of
+/// the pool's connections at a time (<see cref="BackgroundConnections"/>): a mass logout delivering hundreds of
+/// logouts at once took every connection, and a logout Keycloak sent meanwhile waited for one until it was refused
+/// as "temporarily unavailable". A request's call (one with a <see cref="StorageWaitBudget"/>) never waits for that limit.
+/// </remarks>
 internal sealed class PostgreSqlDatabase : IAsyncDisposable
 {
+    private readonly SemaphoreSlim _background;
+
     public PostgreSqlDatabase(PostgreSqlStorageOptions options)
     {
         Schema = options.Schema;
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.SearchPath = options.Schema;
         builder.ConnectionStringBuilder.ApplicationName ??= "logoutenricher";
+        BackgroundConnections = Math.Max(1, builder.ConnectionStringBuilder.MaxPoolSize / 2);
+        _background = new SemaphoreSlim(BackgroundConnections, BackgroundConnections);
         DataSource = builder.Build();
     }
+
+    /// <summary>How many connections background work may hold at once: half of the pool (Maximum Pool Size).</summary>
+    public int BackgroundConnections { get; }
 
     public string Schema { get; }
 
@@ -25,6 +38,12 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     /// <summary>Runs <paramref name="action"/> on a pooled connection; <paramref name="operation"/> ends up in logs.</summary>
     public async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> action, CancellationToken cancellationToken)
     {
+        var background = StorageWaitBudget.CallLimit is null;
+        if (background)
+        {
+            await _background.WaitAsync(cancellationToken);
+        }
+
         try
         {
             await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
@@ -40,6 +59,13 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
             }
 
             throw new StorageUnavailableException($"PostgreSQL storage could not {operation}.", ex);
+        }
+        finally
+        {
+            if (background)
+            {
+                _background.Release();
+            }
         }
     }
 
@@ -59,5 +85,9 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _background.Dispose();
+        return DataSource.DisposeAsync();
+    }
 }

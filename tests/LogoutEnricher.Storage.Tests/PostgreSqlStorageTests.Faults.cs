@@ -1,3 +1,4 @@
+using LogoutEnricher.Storage.PostgreSql;
 using LogoutEnricher.Testing;
 
 namespace LogoutEnricher.Storage.Tests;
@@ -14,5 +15,46 @@ public sealed partial class PostgreSqlStorageTests
 
         await services.Sessions.FindAsync(The.Key, Ct);
         await Assert.ThrowsAsync<StorageUnavailableException>(() => services.Health.PingAsync(Ct));
+    }
+}
+
+/// <summary>Background work never takes the connections a request needs.</summary>
+public sealed partial class PostgreSqlStorageTests
+{
+    [Fact]
+    public async Task RunAsync_BackgroundWorkWantsEveryConnection_ARequestStillGetsOne()
+    {
+        // Note: a pool of four, so background work may hold two; the request's wait for a connection ends after 5 s.
+        await using var database = new PostgreSqlDatabase(new PostgreSqlStorageOptions
+        {
+            ConnectionString = TestServers.PostgreSql + ";Maximum Pool Size=4;Timeout=5",
+            Schema = "public",
+        });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
+        var background = Enumerable.Range(0, 4).Select(_ => database.RunAsync("hold a connection", async connection =>
+        {
+            Interlocked.Increment(ref started);
+            await release.Task;
+        }, Ct)).ToList();
+
+        int answer;
+        using (StorageWaitBudget.Begin(TimeSpan.FromSeconds(2)))
+        {
+            answer = await database.RunAsync("answer a request", async connection =>
+            {
+                await using var command = new Npgsql.NpgsqlCommand("SELECT 42", connection);
+                return (int)(await command.ExecuteScalarAsync(Ct))!;
+            }, Ct);
+        }
+
+        var startedWhileHeld = Volatile.Read(ref started);
+        release.SetResult();
+        await Task.WhenAll(background);
+
+        Assert.Equal(2, database.BackgroundConnections);
+        Assert.Equal(42, answer);
+        Assert.Equal(2, startedWhileHeld);
+        Assert.Equal(4, started);
     }
 }
