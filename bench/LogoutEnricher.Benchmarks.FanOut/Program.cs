@@ -115,7 +115,9 @@ try
         response.EnsureSuccessStatusCode();
     });
     Console.WriteLine(FormattableString.Invariant($"seeded {sessions} + {probes} captured sessions in {seeding.Elapsed.TotalSeconds:0.0} s ({(sessions + probes) / seeding.Elapsed.TotalSeconds:0}/s)"));
-    var probeTokens = Enumerable.Range(sessions, probes).Select(n => keycloak.LogoutToken(ProbeClient, sid: $"probe-{n:D7}").Sign()).ToArray();
+    // Note: each probe's token is signed when it is sent, as Keycloak does: a token signed before a long fan-out would be
+    // older than Logout:MaxTokenAge (2 minutes) by the time it is sent, and refused.
+    var probeSids = Enumerable.Range(sessions, probes).Select(n => $"probe-{n:D7}").ToArray();
     await Task.Delay(1100);
 
     Console.WriteLine($"load average before: {LoadAverage()}");
@@ -133,7 +135,7 @@ try
 
     var answered = clock.Elapsed;
     using var probing = new CancellationTokenSource();
-    var probeRun = probeRate > 0 ? ProbeAsync(probeTokens, probing.Token) : Task.FromResult(new List<double>());
+    var probeRun = probeRate > 0 ? ProbeAsync(probeSids, probing.Token) : Task.FromResult(new List<double>());
     while (app.Delivered.Count < sessions && clock.Elapsed < TimeSpan.FromMinutes(60))
     {
         for (var i = 0; i < pids.Length; i++)
@@ -174,12 +176,12 @@ try
     return lost == 0 ? 0 : 1;
 
     // Open loop: a logout is sent when it is due, whether or not the previous one was answered.
-    async Task<List<double>> ProbeAsync(string[] tokens, CancellationToken stop)
+    async Task<List<double>> ProbeAsync(string[] sids, CancellationToken stop)
     {
         var measured = new List<double>();
         var sent = new List<Task>();
         var started = Stopwatch.StartNew();
-        for (var n = 0; n < tokens.Length && !stop.IsCancellationRequested; n++)
+        for (var n = 0; n < sids.Length && !stop.IsCancellationRequested; n++)
         {
             var due = TimeSpan.FromSeconds((double)n / probeRate);
             if (due > started.Elapsed)
@@ -194,7 +196,7 @@ try
                 }
             }
 
-            var token = tokens[n];
+            var token = keycloak.LogoutToken(ProbeClient, sid: sids[n]).Sign();
             var replica = sidecars[n % sidecars.Count].BaseUrl;
             sent.Add(Task.Run(async () =>
             {
