@@ -11,7 +11,7 @@ namespace LogoutEnricher.Storage.PostgreSql;
 /// Note: background work (the dispatcher's leases and completions, a fan-out's pages, the trail) holds at most half of
 /// the pool's connections at a time (<see cref="BackgroundConnections"/>): a mass logout delivering hundreds of
 /// logouts at once took every connection, and a logout Keycloak sent meanwhile waited for one until it was refused
-/// as "temporarily unavailable". A request's call (one with a <see cref="StorageWaitBudget"/>) never waits for that limit.
+/// as "temporarily unavailable". A request's call (<see cref="StorageWaitBudget.ForRequest"/>) never waits for that limit.
 /// </remarks>
 internal sealed class PostgreSqlDatabase : IAsyncDisposable
 {
@@ -38,7 +38,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     /// <summary>Runs <paramref name="action"/> on a pooled connection; <paramref name="operation"/> ends up in logs.</summary>
     public async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> action, CancellationToken cancellationToken)
     {
-        var background = StorageWaitBudget.CallLimit is null;
+        var background = !StorageWaitBudget.ForRequest;
         if (background)
         {
             await _background.WaitAsync(cancellationToken);

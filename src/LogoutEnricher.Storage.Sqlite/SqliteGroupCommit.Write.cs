@@ -80,7 +80,7 @@ internal sealed partial class SqliteGroupCommit
         if (!batch.Durable.Task.IsCompleted)
         {
             // Note: the commit of a batch holding a request's write is as urgent as the write was.
-            await _gate.WaitAsync(urgent: StorageWaitBudget.CallLimit is not null, timeout: null, CancellationToken.None);
+            await _gate.WaitAsync(urgent: StorageWaitBudget.ForRequest, timeout: null, CancellationToken.None);
             try
             {
                 if (ReferenceEquals(_open, batch))

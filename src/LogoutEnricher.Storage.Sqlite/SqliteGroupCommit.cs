@@ -45,8 +45,7 @@ internal sealed partial class SqliteGroupCommit(SqliteConnectionFactory connecti
         // Note: a writer ahead may be waiting for another process's lock; a request waits for the gate no longer
         // than its budget (StorageWaitBudget), then the store counts as unavailable, as for the lock itself. A write
         // with a budget is one a request waits for, so it goes ahead of background writes.
-        var limit = StorageWaitBudget.CallLimit;
-        if (!await _gate.WaitAsync(urgent: limit is not null, limit, cancellationToken))
+        if (!await _gate.WaitAsync(urgent: StorageWaitBudget.ForRequest, StorageWaitBudget.CallLimit, cancellationToken))
         {
             throw new StorageUnavailableException("SQLite storage is busy: another writer held the database for longer than this request may wait.");
         }

@@ -28,6 +28,12 @@ public static class StorageWaitBudget
     /// <summary>How long one store call of the current request may wait, or null outside any budget.</summary>
     public static TimeSpan? CallLimit => Current.Value?.Total;
 
+    /// <summary>
+    /// Whether the current store call is made for a request a client is waiting on (it runs under a budget), rather
+    /// than for background work: backends serve such calls first.
+    /// </summary>
+    public static bool ForRequest => Current.Value is not null;
+
     /// <summary><paramref name="wait"/>, or the current budget when that is shorter.</summary>
     public static TimeSpan Limit(TimeSpan wait) => CallLimit is { } limit && limit < wait ? limit : wait;
 
