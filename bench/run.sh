@@ -6,6 +6,9 @@
 #   bench/run.sh fanout N [--backend sqlite|redis|postgresql] [--replicas 2] [...]
 #                             sign-out-all of N captured sessions (Keycloak's push to the last delivery); a Redis or
 #                             PostgreSQL backend is started durable by bench/services.sh and stopped afterwards
+#   bench/run.sh ready [--runs 5]
+#                             ready time on an existing database: the build the Dockerfile ships (self-contained,
+#                             composite ReadyToRun, published to a temporary directory) and the build output (JIT)
 # Builds Release first. Needs the .NET SDK of global.json and Linux (/proc is read for CPU time and memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +32,21 @@ if [ "$what" = "fanout" ]; then
   echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   dotnet bench/LogoutEnricher.Benchmarks.FanOut/bin/Release/net10.0/LogoutEnricher.Benchmarks.FanOut.dll --sessions "$sessions" "$@"
   exit $?
+fi
+if [ "$what" = "ready" ]; then
+  runs=5
+  [ "${1:-}" = "--runs" ] && runs="$2"
+  out="$(mktemp -d /tmp/logoutenricher-publish.XXXXXX)"
+  # The Dockerfile's publish command; the build output (JIT) for comparison.
+  # Note: a framework-dependent ReadyToRun publish right after this one reuses its intermediate files and produces a
+  # build that aborts at start; publish that from a clean tree when it is wanted.
+  dotnet publish src/LogoutEnricher/LogoutEnricher.csproj -c Release -v quiet -nologo --use-current-runtime --self-contained true \
+    -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -o "$out/image"
+  dotnet build src/LogoutEnricher/LogoutEnricher.csproj -c Release -v quiet -nologo
+  echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  python3 bench/ready-time.py --runs "$runs" image="$out/image/LogoutEnricher" jit=src/LogoutEnricher/bin/Release/net10.0/LogoutEnricher.dll
+  echo "published as the image ships it: $out/image/LogoutEnricher (bench/run.sh fanout ... --sidecar PATH runs it)"
+  exit 0
 fi
 if [ "$what" = "all" ] || [ "$what" = "load" ]; then
   # The load harness compares the logout path with Apache + mod_auth_openidc in the same run (--no-anchor skips it).

@@ -12,7 +12,7 @@ using LogoutEnricher.Testing;
 // logout reached the (local) application, the sidecars' CPU time and peak memory during the fan-out, the single
 // logouts' latency, and lost/duplicated deliveries.
 // Usage: LogoutEnricher.Benchmarks.FanOut [--sessions 100000] [--backend sqlite|redis|postgresql] [--replicas 1]
-//   [--concurrency 32] [--per-client 4] [--algorithm RS256|ES256] [--probe-rate 20] [--sidecar-env NAME=VALUE ...]
+//   [--concurrency 32] [--per-client 4] [--algorithm RS256|ES256] [--probe-rate 20] [--sidecar PATH] [--sidecar-env NAME=VALUE ...]
 // (redis and postgresql read LOGOUTENRICHER_BENCH_REDIS / LOGOUTENRICHER_BENCH_POSTGRES, as bench/services.sh sets them.)
 var sessions = Option("--sessions", 100_000);
 var concurrency = Option("--concurrency", 32);
@@ -71,6 +71,9 @@ switch (backend)
         return 2;
 }
 
+// --sidecar PATH: a published sidecar (its LogoutEnricher.dll or self-contained executable) instead of the build output.
+var program = TextOption("--sidecar", "") is { Length: > 0 } path ? path : null;
+
 // --sidecar-env NAME=VALUE (repeatable): an A/B knob for the sidecar process (a setting, a runtime variable).
 for (var i = 0; i < args.Length - 1; i++)
 {
@@ -92,7 +95,7 @@ try
     for (var i = 0; i < replicas; i++)
     {
         // Note: one after the other, so the first one creates the schema and the signing key the others then share.
-        var sidecar = new SidecarProcess(new Dictionary<string, string>(environment) { ["LogoutEnricher__Delivery__ReplicaId"] = $"replica-{i + 1}" });
+        var sidecar = new SidecarProcess(new Dictionary<string, string>(environment) { ["LogoutEnricher__Delivery__ReplicaId"] = $"replica-{i + 1}" }, program);
         sidecars.Add(sidecar);
         await sidecar.StartAsync();
     }

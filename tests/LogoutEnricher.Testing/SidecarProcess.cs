@@ -6,19 +6,26 @@ using System.Reflection;
 namespace LogoutEnricher.Testing;
 
 /// <summary>
-/// LogoutEnricher as operators run it: <c>dotnet LogoutEnricher.dll</c> in its own process, configured only through
+/// LogoutEnricher as operators run it: <c>dotnet LogoutEnricher.dll</c> (or a published build) in its own process, configured only through
 /// environment variables, on a fixed loopback port so that a restart comes back at the same address. Shared with the
 /// burst benchmark, so it throws rather than asserts.
 /// </summary>
 internal sealed class SidecarProcess : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
+    private readonly string _program;
     private readonly Queue<string> _lastLines = new();
     private Process? _process;
 
-    public SidecarProcess(Dictionary<string, string> environment)
+    /// <param name="environment">The sidecar's whole configuration.</param>
+    /// <param name="program">
+    /// A published sidecar to run instead of the build output: its <c>LogoutEnricher.dll</c> (run with <c>dotnet</c>)
+    /// or its self-contained executable, for benchmarks of the build that ships.
+    /// </param>
+    public SidecarProcess(Dictionary<string, string> environment, string? program = null)
     {
         _environment = environment;
+        _program = program is null ? SidecarAssembly() : Path.GetFullPath(program);
         BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
     }
 
@@ -44,13 +51,12 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet", [SidecarAssembly()])
-        {
-            WorkingDirectory = Path.GetDirectoryName(SidecarAssembly())!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = _program.EndsWith(".dll", StringComparison.Ordinal) ? new ProcessStartInfo("dotnet", [_program]) : new ProcessStartInfo(_program);
+        start.WorkingDirectory = Path.GetDirectoryName(_program)!;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+
         foreach (var (key, value) in _environment)
         {
             start.Environment[key] = value;

@@ -20,8 +20,10 @@ internal sealed partial class StartupInitializer(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await signingKeys.InitializeAsync(cancellationToken);
+        // Note: the providers' keys are read from the network while the signing key and the remaining hosted services
+        // start; only readiness waits for them.
         _ = Task.Run(() => LoadProviderKeysAsync(_stopping.Token), CancellationToken.None);
+        await signingKeys.InitializeAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -10,14 +10,60 @@ namespace LogoutEnricher.Operations.Health;
 /// </summary>
 internal static class ReadinessReport
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
-    public static Task WriteAsync(HttpContext context, HealthReport report)
+    /// <summary>
+    /// Note: written field by field, not through the reflection serializer: the first readiness probe after a start
+    /// would otherwise build the serializer's converters and accessors for these types, about a tenth of the time to
+    /// ready. Same document as <see cref="ToJson"/> serialized.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.RequestServices.GetRequiredService<ReadinessTransitions>().Observe(report);
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(ToJson(report), Json));
+        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter, Indented))
+        {
+            json.WriteStartObject();
+            json.WriteString("status", report.Status.ToString());
+            json.WriteStartObject("checks");
+            foreach (var (name, entry) in report.Entries)
+            {
+                json.WriteStartObject(name);
+                json.WriteString("status", entry.Status.ToString());
+                json.WriteString("reason", entry.Description ?? entry.Exception?.Message);
+                json.WritePropertyName("details");
+                if (entry.Data.Count == 0)
+                {
+                    json.WriteNullValue();
+                }
+                else
+                {
+                    json.WriteStartObject();
+                    foreach (var (key, value) in entry.Data)
+                    {
+                        json.WritePropertyName(key);
+                        if (value is string text)
+                        {
+                            json.WriteStringValue(text);
+                        }
+                        else
+                        {
+                            JsonSerializer.Serialize(json, value, JsonSerializerOptions.Web);
+                        }
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
     public static object ToJson(HealthReport report) => new
