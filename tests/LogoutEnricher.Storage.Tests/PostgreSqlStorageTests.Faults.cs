@@ -58,3 +58,24 @@ public sealed partial class PostgreSqlStorageTests
         Assert.Equal(4, started);
     }
 }
+
+/// <summary>Background work never holds more connections than the server's CPUs can serve alongside requests.</summary>
+public sealed class PostgreSqlBackgroundConnectionsTests
+{
+    [Theory]
+    [InlineData("", 16)] // Npgsql's default pool of 100: half would be 50
+    [InlineData(";Maximum Pool Size=200", 16)]
+    [InlineData(";Maximum Pool Size=20", 10)]
+    [InlineData(";Maximum Pool Size=1", 1)]
+    public async Task BackgroundConnections_PoolSize_IsHalfOfItAtMostSixteen(string pool, int expected)
+    {
+        // Note: building the pool opens no connection, so no server is needed.
+        await using var database = new PostgreSqlDatabase(new PostgreSqlStorageOptions
+        {
+            ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody" + pool,
+            Schema = "public",
+        });
+
+        Assert.Equal(expected, database.BackgroundConnections);
+    }
+}
