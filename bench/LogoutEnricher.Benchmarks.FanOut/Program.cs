@@ -128,6 +128,9 @@ try
     var cpuBefore = pids.Select(ProcessReading.CpuTime).ToArray();
     var rssBefore = pids.Select(pid => ProcessReading.ResidentMiB(pid)).ToArray();
     var peakRss = (double[])rssBefore.Clone();
+    // At the peak: how much of it is file-backed (the mapped code images, shared and reclaimable) and how much anonymous
+    // (the heaps: managed, native, SQLite's page caches, thread stacks).
+    var peakFile = pids.Select(pid => ProcessReading.ResidentMiB(pid, "RssFile")).ToArray();
     var push = keycloak.LogoutAction(Client, DateTimeOffset.UtcNow.ToUnixTimeSeconds()).Sign();
     var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
@@ -143,7 +146,12 @@ try
     {
         for (var i = 0; i < pids.Length; i++)
         {
-            peakRss[i] = Math.Max(peakRss[i], ProcessReading.ResidentMiB(pids[i]));
+            var rss = ProcessReading.ResidentMiB(pids[i]);
+            if (rss > peakRss[i])
+            {
+                peakRss[i] = rss;
+                peakFile[i] = ProcessReading.ResidentMiB(pids[i], "RssFile");
+            }
         }
 
         await Task.Delay(100);
@@ -167,7 +175,7 @@ try
     Console.WriteLine(FormattableString.Invariant(
         $"this harness' CPU (the applications, the fake Keycloak, the probes): {ownCpu.TotalMilliseconds / sessions:0.000} ms per session ({ownCpu / lastDelivery:P0} of one core)"));
     Console.WriteLine(FormattableString.Invariant(
-        $"resident memory during the fan-out: before {string.Join(" / ", rssBefore.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} MiB, peak {string.Join(" / ", peakRss.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} MiB (per replica)"));
+        $"resident memory during the fan-out: before {string.Join(" / ", rssBefore.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} MiB, peak {string.Join(" / ", peakRss.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} MiB (per replica), of which file-backed {string.Join(" / ", peakFile.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} MiB"));
     if (latencies.Count > 0)
     {
         latencies.Sort();

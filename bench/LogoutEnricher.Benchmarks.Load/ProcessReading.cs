@@ -18,7 +18,7 @@ internal static class ProcessReading
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
-    /// <summary>VmRSS (or VmHWM, the peak) in MiB.</summary>
+    /// <summary>VmRSS (or another kB field of /proc/PID/status: VmHWM, the peak; RssFile; RssAnon) in MiB.</summary>
     public static double ResidentMiB(int pid, string field = "VmRSS")
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
