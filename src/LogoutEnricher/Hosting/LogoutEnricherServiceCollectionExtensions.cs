@@ -2,6 +2,7 @@ using LogoutEnricher.Delivery;
 using LogoutEnricher.Delivery.Signing;
 using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Durability;
+using LogoutEnricher.Hosting.Runtime;
 using LogoutEnricher.Hosting.Security;
 using LogoutEnricher.Hosting.Startup;
 using LogoutEnricher.Hosting.Storage;
@@ -33,6 +34,7 @@ public static class LogoutEnricherServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReplicaIdentity>();
+        services.AddHostedService<ThreadPoolFloor>();
         services.AddConfigurationCheck(configuration);
         services.AddStorage(configuration, new SqliteStorageBackend(), new RedisStorageBackend(), new PostgreSqlStorageBackend());
         services.AddSharedKeyRing();
