@@ -74,6 +74,8 @@ public sealed class FanOutTests
         Assert.Equal(("PUSH_NOT_BEFORE", notBefore), (action.Token.GetPayloadValue<string>("action"), action.Token.GetPayloadValue<long>("notBefore")));
     }
 
+    private const string PollInterval = "LogoutEnricher:FanOut:PollInterval";
+
     [Fact]
     public async Task FanOut_ReplicaDiedMidJobThenHostRestarted_ResumesFromTheSavedCursorAndEndsTheRest()
     {
@@ -81,6 +83,9 @@ public sealed class FanOutTests
         {
             TestEnvironment.Queued(settings);
             settings["LogoutEnricher:FanOut:PageSize"] = "2";
+            // Note: this replica's worker looks for jobs once, at its start, and not again for an hour: it must not
+            // lease the job below before the "dead replica" does. The restarted one looks every second.
+            settings[PollInterval] = "01:00:00";
         });
         var sids = Enumerable.Range(0, 6).Select(i => $"sid-{i}").ToArray();
         foreach (var sid in sids)
@@ -101,7 +106,7 @@ public sealed class FanOutTests
         Assert.DoesNotContain(firstPage[^1].Key.Sid, firstPage[^1].Cursor!, StringComparison.Ordinal);
         Assert.True(await jobs.AdvanceAsync(job.Id, "dead-replica", firstPage[^1].Cursor!, 2, TimeSpan.FromSeconds(10)));
 
-        await env.RestartSidecarAsync();
+        await env.RestartSidecarAsync(settings => settings.Remove(PollInterval));
         await KeycloakAdminPushTests.WaitForJobsDoneAsync(env, 1);
         await QueuedDeliveryTests.WaitForEmptyOutboxAsync(env);
 
