@@ -2,7 +2,6 @@ using LogoutEnricher.Delivery;
 using LogoutEnricher.Delivery.Signing;
 using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Durability;
-using LogoutEnricher.Hosting.Runtime;
 using LogoutEnricher.Hosting.Security;
 using LogoutEnricher.Hosting.Startup;
 using LogoutEnricher.Hosting.Storage;
@@ -34,7 +33,6 @@ public static class LogoutEnricherServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReplicaIdentity>();
-        services.AddHostedService<ThreadPoolFloor>();
         services.AddConfigurationCheck(configuration);
         services.AddStorage(configuration, new SqliteStorageBackend(), new RedisStorageBackend(), new PostgreSqlStorageBackend());
         services.AddSharedKeyRing();

@@ -63,19 +63,6 @@ public sealed class HostingTests
     }
 
     [Fact]
-    public async Task Startup_OnceStarted_TheThreadPoolKeepsSixteenWorkersForBlockingSqliteCalls()
-    {
-        // Note: the test host's runtime configuration is this test project's, not the sidecar's: only the hosted
-        // service raises the minimum here, as it does in the sidecar.
-        await using var env = await TestEnvironment.StartAsync();
-
-        ThreadPool.GetMinThreads(out var workers, out _);
-
-        Assert.False(LogoutEnricher.Hosting.Runtime.ThreadPoolFloor.OperatorChoseTheMinimum());
-        Assert.True(workers >= LogoutEnricher.Hosting.Runtime.ThreadPoolFloor.WorkerThreads, $"minimum worker threads: {workers}");
-    }
-
-    [Fact]
     public async Task Health_ReadyOnceStoreAndProviderKeysAreLoaded()
     {
         await using var env = await TestEnvironment.StartAsync();
