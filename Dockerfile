@@ -5,6 +5,8 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/LogoutEnricher.Storage/LogoutEnricher.Storage.csproj src/LogoutEnricher.Storage/
 COPY src/LogoutEnricher.Storage.Sqlite/LogoutEnricher.Storage.Sqlite.csproj src/LogoutEnricher.Storage.Sqlite/
+COPY src/LogoutEnricher.Storage.Redis/LogoutEnricher.Storage.Redis.csproj src/LogoutEnricher.Storage.Redis/
+COPY src/LogoutEnricher.Storage.PostgreSql/LogoutEnricher.Storage.PostgreSql.csproj src/LogoutEnricher.Storage.PostgreSql/
 COPY src/LogoutEnricher/LogoutEnricher.csproj src/LogoutEnricher/
 RUN dotnet restore src/LogoutEnricher/LogoutEnricher.csproj --use-current-runtime -p:SelfContained=true -p:PublishReadyToRun=true
 COPY src/ src/
