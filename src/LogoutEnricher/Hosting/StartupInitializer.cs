@@ -22,14 +22,29 @@ internal sealed partial class StartupInitializer(
     {
         // Note: the providers' keys are read from the network while the signing key and the remaining hosted services
         // start; only readiness waits for them.
-        _ = Task.Run(() => LoadProviderKeysAsync(_stopping.Token), CancellationToken.None);
+        var stopping = _stopping.Token;
+        _ = Task.Run(() => LoadProviderKeysAsync(stopping), CancellationToken.None);
         await signingKeys.InitializeAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        // Note: a host may stop its services after the container disposed them; the loop is gone by then.
-        return Volatile.Read(ref _disposed) == 0 ? _stopping.CancelAsync() : Task.CompletedTask;
+        // Note: a host may stop its services after the container disposed them; the loop is gone by then. Cancelling
+        // runs the registrations of a key fetch still in flight (the HTTP client's own), and one of those finding its
+        // objects already disposed must not fail the host's stop: the loop ends either way.
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            try
+            {
+                _stopping.Cancel();
+            }
+            catch (Exception exception) when (exception is ObjectDisposedException or AggregateException)
+            {
+                // Nothing to report: the host is stopping and the loop ends with it.
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     public void Dispose()
