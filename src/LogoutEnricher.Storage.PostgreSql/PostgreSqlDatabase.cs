@@ -11,7 +11,8 @@ namespace LogoutEnricher.Storage.PostgreSql;
 /// Note: background work (the dispatcher's leases and completions, a fan-out's pages, the trail) holds at most half of
 /// the pool's connections, and no more than 16, at a time (<see cref="BackgroundConnections"/>): a mass logout
 /// delivering hundreds of logouts at once took every connection, and a logout Keycloak sent meanwhile waited for one
-/// until it was refused as "temporarily unavailable". A request's call (<see cref="StorageWaitBudget.ForRequest"/>) never waits for that limit.
+/// until it was refused as "temporarily unavailable". A request's call (<see cref="StorageWaitBudget.ForRequest"/>)
+/// never waits for that limit.
 /// </remarks>
 internal sealed class PostgreSqlDatabase : IAsyncDisposable
 {
@@ -36,7 +37,10 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     /// </summary>
     public const int MaxBackgroundConnections = 16;
 
-    /// <summary>How many connections background work may hold at once: half of the pool (Maximum Pool Size), at most <see cref="MaxBackgroundConnections"/>.</summary>
+    /// <summary>
+    /// How many connections background work may hold at once: half of the pool (Maximum Pool Size), at most
+    /// <see cref="MaxBackgroundConnections"/>.
+    /// </summary>
     public int BackgroundConnections { get; }
 
     public string Schema { get; }

@@ -6,9 +6,9 @@ using System.Reflection;
 namespace LogoutEnricher.Testing;
 
 /// <summary>
-/// LogoutEnricher as operators run it: <c>dotnet LogoutEnricher.dll</c> (or a published build) in its own process, configured only through
-/// environment variables, on a fixed loopback port so that a restart comes back at the same address. Shared with the
-/// burst benchmark, so it throws rather than asserts.
+/// LogoutEnricher as operators run it: <c>dotnet LogoutEnricher.dll</c> (or a published build) in its own process,
+/// configured only through environment variables, on a fixed loopback port so that a restart comes back at the same
+/// address. Shared with the burst benchmark, so it throws rather than asserts.
 /// </summary>
 internal sealed class SidecarProcess : IAsyncDisposable
 {
