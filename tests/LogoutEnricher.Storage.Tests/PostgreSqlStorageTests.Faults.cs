@@ -37,6 +37,12 @@ public sealed partial class PostgreSqlStorageTests
             Interlocked.Increment(ref started);
             await release.Task;
         }, Ct)).ToList();
+        // Note: the request comes once background work holds its two connections (opening them may take a while on a
+        // busy machine; before this wait the request could be served first and the count read too early).
+        for (var i = 0; i < 300 && Volatile.Read(ref started) < 2; i++)
+        {
+            await Task.Delay(100, Ct);
+        }
 
         int answer;
         using (StorageWaitBudget.Begin(TimeSpan.FromSeconds(2)))
