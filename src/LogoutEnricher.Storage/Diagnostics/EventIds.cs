@@ -121,6 +121,7 @@ public static class EventIds
     public const int UnknownSettingIgnored = 10030;
     public const int TrailWritesDropped = 10040;
     public const int TrailPurged = 10041;
+    public const int MetricsScrapeFailed = 10050;
     public const int ConsoleSignedIn = 10201;
     public const int ConsoleDeadLettersRetried = 10203;
     public const int ConsoleSignInForbidden = 10204;

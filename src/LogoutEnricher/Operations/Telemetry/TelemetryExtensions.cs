@@ -18,6 +18,7 @@ internal static class TelemetryExtensions
         services.AddSingleton<OutboxGauges>();
         services.AddSingleton<LogoutEnricherMetrics>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<ScrapeGate>();
 
         // Note: with only OTEL_EXPORTER_OTLP_ENDPOINT set, the exporter reads it (and OTEL_EXPORTER_OTLP_PROTOCOL) itself.
         var otlp = options.OtlpEndpoint;
@@ -55,7 +56,9 @@ internal static class TelemetryExtensions
         var options = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value;
         if (options.PrometheusEnabled)
         {
-            endpoints.MapPrometheusScrapingEndpoint(options.PrometheusPath);
+            var gate = endpoints.ServiceProvider.GetRequiredService<ScrapeGate>();
+            endpoints.MapPrometheusScrapingEndpoint(options.PrometheusPath, meterProvider: null,
+                configureBranchedPipeline: scrape => scrape.Use(gate.InvokeAsync), optionsName: null);
         }
 
         return endpoints;
