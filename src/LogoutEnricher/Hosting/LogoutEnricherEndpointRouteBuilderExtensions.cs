@@ -17,16 +17,29 @@ public static class LogoutEnricherEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapLogoutEnricher(this IEndpointRouteBuilder endpoints)
     {
         // Note: a host builds its hosted services (and with them the stores, which read their settings) before it
-        // validates options; validating first makes a bad configuration fail with every failure of every section.
-        endpoints.ServiceProvider.GetService<IStartupValidator>()?.Validate();
-        endpoints.MapLogoutEnricherOperations();
-        endpoints.MapBackChannelLogout();
-        endpoints.MapSigning();
-        endpoints.MapRealmKeySet();
-        endpoints.MapKeycloakAdminPush();
-        endpoints.MapCapture();
-        endpoints.MapHealth();
-        endpoints.MapHomePage();
+        // validates options; validating here makes a bad configuration fail with every failure of every section. The
+        // validation binds every section and the mapping builds the services the routes use: each runs on its own core,
+        // and a validation failure is the one reported even when the mapping failed first on the same bad setting.
+        var validator = endpoints.ServiceProvider.GetService<IStartupValidator>();
+        var validation = validator is null ? Task.CompletedTask : Task.Run(validator.Validate);
+        try
+        {
+            endpoints.MapLogoutEnricherOperations();
+            endpoints.MapBackChannelLogout();
+            endpoints.MapSigning();
+            endpoints.MapRealmKeySet();
+            endpoints.MapKeycloakAdminPush();
+            endpoints.MapCapture();
+            endpoints.MapHealth();
+            endpoints.MapHomePage();
+        }
+        catch
+        {
+            validation.GetAwaiter().GetResult();
+            throw;
+        }
+
+        validation.GetAwaiter().GetResult();
         return endpoints;
     }
 }

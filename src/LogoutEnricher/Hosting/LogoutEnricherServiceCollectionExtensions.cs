@@ -34,6 +34,10 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReplicaIdentity>();
         services.AddConfigurationCheck(configuration);
+        // Note: first of the hosted services. They start in registration order: its start (the signing key) comes
+        // before the dispatcher's, which signs as soon as it delivers what is due, and its StartingAsync (the providers'
+        // keys, read in the background) before the storage's schema check.
+        services.AddHostedService<StartupInitializer>();
         services.AddStorage(configuration, new SqliteStorageBackend(), new RedisStorageBackend(), new PostgreSqlStorageBackend());
         services.AddSharedKeyRing();
         services.AddProviders(configuration);
@@ -41,9 +45,6 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddCapture(configuration);
         services.AddBackChannelLogout(configuration);
         services.AddLogoutPipeline();
-        // Note: before the dispatcher. Hosted services start in registration order, and the dispatcher delivers (so
-        // signs) as soon as it starts: entries due at startup must find the signing key loaded.
-        services.AddHostedService<StartupInitializer>();
         services.AddDelivery(configuration);
         services.AddLogoutEnricherHealth();
         services.AddLogoutEnricherOperations(configuration);

@@ -5,12 +5,13 @@ using LogoutEnricher.Protocol.Providers;
 namespace LogoutEnricher.Hosting;
 
 /// <summary>
-/// Loads the signing key before the host listens (the storage's initializer has created the schema by then), then
-/// reads the providers' keys in the background until every issuer's are loaded: a provider that is down at startup
-/// delays readiness, not the process, and readiness follows as soon as the provider answers.
+/// Reads the providers' keys in the background from the first moment of the host's start until every issuer's are
+/// loaded, and loads the signing key before the host listens (the storage's initializer has created the schema by
+/// then): a provider that is down at startup delays readiness, not the process, and readiness follows as soon as the
+/// provider answers.
 /// </summary>
 internal sealed partial class StartupInitializer(
-    SigningKeyProvider signingKeys, ProviderKeyCache providerKeys, TimeProvider timeProvider, ILogger<StartupInitializer> logger) : IHostedService, IDisposable
+    SigningKeyProvider signingKeys, ProviderKeyCache providerKeys, TimeProvider timeProvider, ILogger<StartupInitializer> logger) : IHostedLifecycleService, IDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
@@ -18,14 +19,24 @@ internal sealed partial class StartupInitializer(
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Note: registered first, so this runs before any other service starts: the providers' keys are read from the
+    /// network while the schema is checked, the signing key loads and the server starts; only readiness waits for them.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
-        // Note: the providers' keys are read from the network while the signing key and the remaining hosted services
-        // start; only readiness waits for them.
         var stopping = _stopping.Token;
         _ = Task.Run(() => LoadProviderKeysAsync(stopping), CancellationToken.None);
-        await signingKeys.InitializeAsync(cancellationToken);
+        return Task.CompletedTask;
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => signingKeys.InitializeAsync(cancellationToken);
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
