@@ -63,6 +63,20 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Startup_ProviderKeysFetchStartsBeforeTheSchemaIsChecked()
+    {
+        // Readiness waits for the providers' keys: their fetch starts in the first StartingAsync the host runs, so the
+        // network round trips overlap the schema check, the signing key and the server's start.
+        await using var env = await TestEnvironment.StartAsync();
+
+        var lifecycle = env.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .OfType<Microsoft.Extensions.Hosting.IHostedLifecycleService>().Select(s => s.GetType()).ToList();
+
+        Assert.Equal(typeof(LogoutEnricher.Hosting.StartupInitializer), lifecycle.FirstOrDefault());
+        Assert.Contains(lifecycle, t => t.Name == "StorageInitializerHostedService");
+    }
+
+    [Fact]
     public async Task Health_ReadyOnceStoreAndProviderKeysAreLoaded()
     {
         await using var env = await TestEnvironment.StartAsync();
