@@ -83,6 +83,25 @@ public sealed class ScrapeGateTests
         Assert.Equal("logoutenricher_up 1\n", Body(third));
     }
 
+    [Fact]
+    public async Task InvokeAsync_AScraperReadsSlowly_AnotherScrapeIsAnsweredMeanwhile()
+    {
+        using var gate = new ScrapeGate(_logger);
+        var slowClient = new StalledStream();
+        var slow = new DefaultHttpContext();
+        slow.Response.Body = slowClient;
+        var first = gate.InvokeAsync(slow, WriteMetricsAsync);
+        await slowClient.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        var other = Scrape();
+        await gate.InvokeAsync(other, WriteMetricsAsync).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        slowClient.Release.SetResult();
+        await first;
+
+        Assert.Equal("logoutenricher_up 1\n", Body(other));
+        Assert.Equal("logoutenricher_up 1\n", Encoding.UTF8.GetString(slowClient.ToArray()));
+    }
+
     private static DefaultHttpContext Scrape()
     {
         var context = new DefaultHttpContext();
@@ -110,6 +129,24 @@ public sealed class ScrapeGateTests
         while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
         }
+    }
+
+    /// <summary>A client that stops reading: its first write waits until the test lets it go on.</summary>
+    private sealed class StalledStream : MemoryStream
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Reached.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            await base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
     private sealed class RecordingLogger : ILogger<ScrapeGate>

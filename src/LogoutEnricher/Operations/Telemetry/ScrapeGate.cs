@@ -1,4 +1,5 @@
 using LogoutEnricher.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace LogoutEnricher.Operations.Telemetry;
 
@@ -7,8 +8,9 @@ namespace LogoutEnricher.Operations.Telemetry;
 /// collection between concurrent scrapes and, when such scrapes race (a collection completing while another joins
 /// it, readers of the last answer still draining), gives up with a bare 500 and expects the scraper to retry; a
 /// scraper is no reason for a 5xx. Queued scrapes are cheap: the exporter answers them from the collection it has
-/// just made (<c>ScrapeResponseCacheDurationMilliseconds</c>). Should a collection still fail, it is tried once more;
-/// a second failure is a defect of ours and stays a 500, logged.
+/// just made (<c>ScrapeResponseCacheDurationMilliseconds</c>). The exporter writes into memory and the scraper reads
+/// from there after the gate is released, so a scraper that reads slowly holds up no other. Should a collection still
+/// fail, it is tried once more; a second failure is a defect of ours and stays a 500, logged.
 /// </summary>
 internal sealed partial class ScrapeGate(ILogger<ScrapeGate> logger) : IDisposable
 {
@@ -26,11 +28,15 @@ internal sealed partial class ScrapeGate(ILogger<ScrapeGate> logger) : IDisposab
             return;
         }
 
+        var client = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        using var body = new MemoryStream();
         try
         {
+            context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(body));
             await exporter(context);
             if (CollectionFailed(context.Response))
             {
+                body.SetLength(0);
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 await exporter(context);
                 if (CollectionFailed(context.Response))
@@ -41,7 +47,14 @@ internal sealed partial class ScrapeGate(ILogger<ScrapeGate> logger) : IDisposab
         }
         finally
         {
+            context.Features.Set(client);
             _one.Release();
+        }
+
+        if (body.Length > 0)
+        {
+            context.Response.ContentLength = body.Length;
+            await client.Writer.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted);
         }
     }
 
