@@ -13,7 +13,7 @@ public sealed class ScrapeGateTests
     [Fact]
     public async Task InvokeAsync_ManyScrapesAtOnce_TheExporterSeesOneAtATime()
     {
-        using var gate = new ScrapeGate(_logger);
+        var gate = new ScrapeGate(_logger);
         var inside = 0;
         var mostInside = 0;
         RequestDelegate exporter = async context =>
@@ -34,7 +34,7 @@ public sealed class ScrapeGateTests
     [Fact]
     public async Task InvokeAsync_TheExporterFailsOnce_TheScrapeIsAnsweredWithTheMetrics()
     {
-        using var gate = new ScrapeGate(_logger);
+        var gate = new ScrapeGate(_logger);
         var calls = 0;
         var context = Scrape();
 
@@ -49,7 +49,7 @@ public sealed class ScrapeGateTests
     [Fact]
     public async Task InvokeAsync_TheExporterFailsTwice_500AndAnErrorLogged()
     {
-        using var gate = new ScrapeGate(_logger);
+        var gate = new ScrapeGate(_logger);
         var calls = 0;
         var context = Scrape();
 
@@ -63,7 +63,7 @@ public sealed class ScrapeGateTests
     [Fact]
     public async Task InvokeAsync_TheScraperLeavesWhileAnotherScrapes_ItIsNotCollectedForAndTheGateStaysUsable()
     {
-        using var gate = new ScrapeGate(_logger);
+        var gate = new ScrapeGate(_logger);
         var release = new TaskCompletionSource();
         var calls = 0;
         var first = gate.InvokeAsync(Scrape(), async c => { Interlocked.Increment(ref calls); await release.Task; await WriteMetricsAsync(c); });
@@ -86,7 +86,7 @@ public sealed class ScrapeGateTests
     [Fact]
     public async Task InvokeAsync_AScraperReadsSlowly_AnotherScrapeIsAnsweredMeanwhile()
     {
-        using var gate = new ScrapeGate(_logger);
+        var gate = new ScrapeGate(_logger);
         var slowClient = new StalledStream();
         var slow = new DefaultHttpContext();
         slow.Response.Body = slowClient;
@@ -100,6 +100,41 @@ public sealed class ScrapeGateTests
 
         Assert.Equal("logoutenricher_up 1\n", Body(other));
         Assert.Equal("logoutenricher_up 1\n", Encoding.UTF8.GetString(slowClient.ToArray()));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_TheFailedAttemptSetHeaders_TheAnswerCarriesOnlyThoseOfTheAttemptThatSucceeded()
+    {
+        var gate = new ScrapeGate(_logger);
+        var calls = 0;
+        var context = Scrape();
+
+        await gate.InvokeAsync(context, c =>
+        {
+            c.Response.Headers.Append("Vary", "Accept");
+            c.Response.Headers.ContentType = "text/plain";
+            return ++calls == 1 ? FailAsync(c) : WriteMetricsAsync(c);
+        });
+
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        Assert.Equal(["Accept"], context.Response.Headers.Vary.ToArray());
+        Assert.Equal("logoutenricher_up 1\n", Body(context));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_TheGateIsHeldLongerThanTheScraperWaits_TheScrapeGoesToTheExporterWithoutIt()
+    {
+        var gate = new ScrapeGate(_logger);
+        var release = new TaskCompletionSource();
+        var held = gate.InvokeAsync(Scrape(), async c => { await release.Task; await WriteMetricsAsync(c); });
+        var impatient = Scrape();
+        impatient.Request.Headers["X-Prometheus-Scrape-Timeout-Seconds"] = "0.2";
+
+        await gate.InvokeAsync(impatient, WriteMetricsAsync).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        release.SetResult();
+        await held;
+
+        Assert.Equal("logoutenricher_up 1\n", Body(impatient));
     }
 
     private static DefaultHttpContext Scrape()

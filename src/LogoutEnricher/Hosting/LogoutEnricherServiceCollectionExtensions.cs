@@ -34,9 +34,9 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReplicaIdentity>();
         services.AddConfigurationCheck(configuration);
-        // Note: first of the hosted services. They start in registration order: its start (the signing key) comes
-        // before the dispatcher's, which signs as soon as it delivers what is due, and its StartingAsync (the providers'
-        // keys, read in the background) before the storage's schema check.
+        // Note: before the storage's and every worker's (hosted services start in registration order): its start
+        // (the signing key) comes before the dispatcher's, which signs as soon as it delivers what is due, and its
+        // StartingAsync (the providers' keys, read in the background) before the storage's schema check.
         services.AddHostedService<StartupInitializer>();
         services.AddStorage(configuration, new SqliteStorageBackend(), new RedisStorageBackend(), new PostgreSqlStorageBackend());
         services.AddSharedKeyRing();
