@@ -35,6 +35,8 @@ public static class LogoutEnricherEndpointRouteBuilderExtensions
         }
         catch
         {
+            // Note: a catch, not a finally: the start-up guard's exception filter runs before any finally would, so it
+            // must meet the validation failure here, not the mapping failure it replaces.
             validation.GetAwaiter().GetResult();
             throw;
         }

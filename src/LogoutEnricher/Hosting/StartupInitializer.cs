@@ -20,8 +20,9 @@ internal sealed partial class StartupInitializer(
     private int _disposed;
 
     /// <summary>
-    /// Note: registered first, so this runs before any other service starts: the providers' keys are read from the
-    /// network while the schema is checked, the signing key loads and the server starts; only readiness waits for them.
+    /// Note: the host runs every StartingAsync before any StartAsync, and this one before the storage's (it is
+    /// registered before the storage): the providers' keys are read from the network while the schema is checked, the
+    /// signing key loads and the server starts; only readiness waits for them.
     /// </summary>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
