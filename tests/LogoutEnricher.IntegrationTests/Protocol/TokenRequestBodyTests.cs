@@ -12,6 +12,8 @@ namespace LogoutEnricher.IntegrationTests;
 /// A token request's body is read whole before anything is forwarded, held in memory at its own size, forwarded byte
 /// for byte however large (up to the route's 1 MiB), and refused with 413 beyond that without reaching the provider.
 /// </summary>
+/// <remarks>Runs alone: its listener on the shared array pool hears every test's rentals.</remarks>
+[Collection(nameof(RunsAlone))]
 public sealed class TokenRequestBodyTests : IAsyncLifetime
 {
     private const int RouteLimit = 1024 * 1024;

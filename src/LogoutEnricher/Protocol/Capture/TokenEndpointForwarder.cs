@@ -123,10 +123,11 @@ internal sealed partial class TokenEndpointForwarder(
         }
 
         // Note: held in memory, never spilled to a temporary file: a token request carries client secrets and codes.
-        // The route's body limit (RequestLimits.TokenRequestBodyBytes) bounds it; Kestrel answers a larger one with 413.
-        // Read into an array of the body's size rather than with EnableBuffering, which for a threshold of the whole
-        // limit rents a 1 MiB array per request: the shared pool then kept dozens of them alive (about 40 MiB under
-        // 32 concurrent token requests) for bodies of a few hundred bytes.
+        // The route's body limit (RequestLimits.TokenRequestBodyBytes) bounds it; Kestrel answers a larger one with 413
+        // while it is read, so the throw below is only the reader's own bound, answered the same way. Read into an array
+        // that grows as the bytes arrive rather than with EnableBuffering, which for a threshold of the whole limit rents
+        // a 1 MiB array per request: the shared pool then kept dozens of them (about 40 MiB of committed memory under 32
+        // concurrent token requests) for bodies of a few hundred bytes.
         var buffered = await BodyReader.ReadGrowingAsync(request.Body, request.ContentLength, (int)RequestLimits.TokenRequestBodyBytes, request.HttpContext.RequestAborted)
             ?? throw new BadHttpRequestException("The token request body is larger than the route allows.", StatusCodes.Status413PayloadTooLarge);
         request.Body = new MemoryStream(buffered.Array!, buffered.Offset, buffered.Count, writable: false, publiclyVisible: true);

@@ -1,10 +1,16 @@
 using System.Buffers;
 
-namespace LogoutEnricher.Protocol.BackChannelLogout;
+namespace LogoutEnricher.Hosting.Hardening;
 
 /// <summary>Reads a request body up to a limit, whatever the framing (Content-Length or chunked).</summary>
 internal static class BodyReader
 {
+    /// <summary>The most allocated before any of a body has arrived, whatever length the client declared.</summary>
+    internal const int FirstStep = 64 * 1024;
+
+    /// <summary>The first array for a body of unknown length (chunked): most bodies read here are a few hundred bytes.</summary>
+    private const int UnknownLengthStart = 4 * 1024;
+
     /// <returns>The body, or null when it is longer than <paramref name="limit"/>.</returns>
     public static async Task<byte[]?> ReadAsync(Stream body, int limit, CancellationToken cancellationToken)
     {
@@ -29,16 +35,18 @@ internal static class BodyReader
     }
 
     /// <summary>
-    /// Reads a body of up to <paramref name="limit"/> bytes into an array sized to it: from the length the client declared
-    /// (up to a first step), else growing by doubling. A large limit costs nothing until a body uses it.
+    /// Reads a body of up to <paramref name="limit"/> bytes into an array allocated as the bytes arrive, for routes whose
+    /// limit is too large to reserve per request: one byte more than the declared length once <see cref="FirstStep"/>
+    /// has arrived (so a declared length is never trusted with more than that before the bytes exist), doubling when the
+    /// length is unknown, and never more than <paramref name="limit"/> + 1.
     /// </summary>
     /// <returns>The body, or null when it is longer than <paramref name="limit"/>.</returns>
     public static async Task<ArraySegment<byte>?> ReadGrowingAsync(Stream body, long? declaredLength, int limit, CancellationToken cancellationToken)
     {
-        // Note: one byte past the declared length, so that the read which finds the end needs no larger array; the first
-        // step bounds what a client can make us allocate by declaring a length it never sends.
-        const int firstStep = 64 * 1024;
-        var buffer = new byte[(int)Math.Min(Math.Min((declaredLength ?? 4095) + 1, firstStep), limit + 1L)];
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        // Note: the extra byte lets the read that finds the end (or the byte past the limit) land without a larger array.
+        var wanted = Math.Min(declaredLength >= 0 ? declaredLength.Value : UnknownLengthStart - 1, limit) + 1;
+        var buffer = new byte[(int)Math.Min(wanted, FirstStep)];
         var read = 0;
         while (true)
         {
@@ -49,7 +57,8 @@ internal static class BodyReader
                     return null;
                 }
 
-                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, limit + 1L));
+                var next = wanted > read ? wanted : read * 2L >= limit ? limit + 1L : read * 2L;
+                Array.Resize(ref buffer, (int)next);
             }
 
             var count = await body.ReadAsync(buffer.AsMemory(read), cancellationToken);
