@@ -27,6 +27,15 @@ public sealed partial class DockerfileTests
         Assert.Subset(copiedBeforeRestore, needed);
     }
 
+    [Fact]
+    public void RuntimeImage_LimitsMallocArenas_SoFreedNativeMemoryIsNotHeldPerThread()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(Repository.Root, "Dockerfile"));
+        var runtimeStage = dockerfile[dockerfile.LastIndexOf("\nFROM ", StringComparison.Ordinal)..];
+
+        Assert.Matches(@"(?m)^ENV\s[^\n]*(\\\n[^\n]*)*\bMALLOC_ARENA_MAX=4\b", runtimeStage);
+    }
+
     /// <summary>The project and every project it references, transitively, as paths relative to the repository.</summary>
     private static SortedSet<string> ProjectsOf(string project)
     {
