@@ -10,11 +10,11 @@ public sealed class BodyReaderTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public async Task ReadGrowingAsync_DeclaredLength_ReturnsTheBodyInAnArrayOfThatLengthPlusOne(int length)
+    public async Task ReadAsync_DeclaredLength_ReturnsTheBodyInAnArrayOfThatLengthPlusOne(int length)
     {
         var body = Bytes(length);
 
-        var read = await BodyReader.ReadGrowingAsync(new TrickleStream(body), length, Limit, CancellationToken.None);
+        var read = await BodyReader.ReadAsync(new TrickleStream(body), length, Limit, CancellationToken.None);
 
         Assert.True(read is { } segment && segment.AsSpan().SequenceEqual(body), $"{length} bytes did not come back whole");
         // The array is never longer than the body and the byte that finds its end.
@@ -23,11 +23,11 @@ public sealed class BodyReaderTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public async Task ReadGrowingAsync_UnknownLength_ReturnsTheBodyInAnArrayAtMostTwiceItsSize(int length)
+    public async Task ReadAsync_UnknownLength_ReturnsTheBodyInAnArrayAtMostTwiceItsSize(int length)
     {
         var body = Bytes(length);
 
-        var read = await BodyReader.ReadGrowingAsync(new TrickleStream(body), declaredLength: null, Limit, CancellationToken.None);
+        var read = await BodyReader.ReadAsync(new TrickleStream(body), declaredLength: null, Limit, CancellationToken.None);
 
         Assert.True(read is { } segment && segment.AsSpan().SequenceEqual(body), $"{length} bytes did not come back whole");
         Assert.InRange(read!.Value.Array!.Length, length + 1, Math.Max(2 * (length + 1), 4096));
@@ -36,31 +36,31 @@ public sealed class BodyReaderTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ReadGrowingAsync_BodyOneByteOverTheLimit_ReturnsNullWithoutReadingOnForever(bool declared)
+    public async Task ReadAsync_BodyOneByteOverTheLimit_ReturnsNullWithoutReadingOnForever(bool declared)
     {
         var stream = new TrickleStream(Bytes(Limit + 1), repeatForever: true);
 
-        var read = await BodyReader.ReadGrowingAsync(stream, declared ? Limit + 1 : null, Limit, CancellationToken.None);
+        var read = await BodyReader.ReadAsync(stream, declared ? Limit + 1 : null, Limit, CancellationToken.None);
 
         Assert.Null(read);
         Assert.InRange(stream.Served, Limit + 1, Limit + 1 + TrickleStream.MaxChunk);
     }
 
     [Fact]
-    public async Task ReadGrowingAsync_HugeDeclaredLengthWithFewBytesSent_AllocatesOnlyTheFirstStepBeforeMoreArrive()
+    public async Task ReadAsync_HugeDeclaredLengthWithFewBytesSent_AllocatesOnlyTheFirstStepBeforeMoreArrive()
     {
-        var read = await BodyReader.ReadGrowingAsync(new TrickleStream(Bytes(100)), long.MaxValue, Limit, CancellationToken.None);
+        var read = await BodyReader.ReadAsync(new TrickleStream(Bytes(100)), long.MaxValue, Limit, CancellationToken.None);
 
         Assert.Equal(100, read!.Value.Count);
         Assert.Equal(BodyReader.FirstStep, read.Value.Array!.Length);
     }
 
     [Fact]
-    public async Task ReadGrowingAsync_DeclaredLengthShorterThanTheBody_StillReadsAllOfIt()
+    public async Task ReadAsync_DeclaredLengthShorterThanTheBody_StillReadsAllOfIt()
     {
         var body = Bytes(10_000);
 
-        var read = await BodyReader.ReadGrowingAsync(new TrickleStream(body), 10, Limit, CancellationToken.None);
+        var read = await BodyReader.ReadAsync(new TrickleStream(body), 10, Limit, CancellationToken.None);
 
         Assert.True(read!.Value.AsSpan().SequenceEqual(body));
     }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace LogoutEnricher.Hosting.Hardening;
 
 /// <summary>Reads a request body up to a limit, whatever the framing (Content-Length or chunked).</summary>
@@ -11,37 +9,14 @@ internal static class BodyReader
     /// <summary>The first array for a body of unknown length (chunked): most bodies read here are a few hundred bytes.</summary>
     private const int UnknownLengthStart = 4 * 1024;
 
-    /// <returns>The body, or null when it is longer than <paramref name="limit"/>.</returns>
-    public static async Task<byte[]?> ReadAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        // Note: read into a pooled buffer and copied out at its real size; a fresh limit-sized array per logout was
-        // the largest allocation of the logout path.
-        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
-        try
-        {
-            var read = 0;
-            int count;
-            while (read <= limit && (count = await body.ReadAsync(buffer.AsMemory(read, limit + 1 - read), cancellationToken)) > 0)
-            {
-                read += count;
-            }
-
-            return read > limit ? null : buffer.AsSpan(0, read).ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     /// <summary>
-    /// Reads a body of up to <paramref name="limit"/> bytes into an array allocated as the bytes arrive, for routes whose
-    /// limit is too large to reserve per request: one byte more than the declared length once <see cref="FirstStep"/>
+    /// Reads a body of up to <paramref name="limit"/> bytes into an array allocated as the bytes arrive, so that no route
+    /// reserves its limit per request: one byte more than the declared length once <see cref="FirstStep"/>
     /// has arrived (so a declared length is never trusted with more than that before the bytes exist), doubling when the
     /// length is unknown, and never more than <paramref name="limit"/> + 1.
     /// </summary>
     /// <returns>The body, or null when it is longer than <paramref name="limit"/>.</returns>
-    public static async Task<ArraySegment<byte>?> ReadGrowingAsync(Stream body, long? declaredLength, int limit, CancellationToken cancellationToken)
+    public static async Task<ArraySegment<byte>?> ReadAsync(Stream body, long? declaredLength, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         // Note: the extra byte lets the read that finds the end (or the byte past the limit) land without a larger array.

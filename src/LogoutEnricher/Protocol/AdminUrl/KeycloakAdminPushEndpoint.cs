@@ -43,10 +43,10 @@ internal sealed partial class KeycloakAdminPushEndpoint(
             return;
         }
 
-        byte[]? body;
+        ArraySegment<byte>? body;
         try
         {
-            body = await BodyReader.ReadAsync(context.Request.Body, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+            body = await BodyReader.ReadAsync(context.Request.Body, context.Request.ContentLength, options.Value.MaxRequestBodyBytes, context.RequestAborted);
         }
         catch (Exception exception) when (RequestBodyFailures.Classify(exception) is { } failure)
         {
@@ -56,7 +56,7 @@ internal sealed partial class KeycloakAdminPushEndpoint(
             return;
         }
 
-        if (body is null)
+        if (body is not { } bytes)
         {
             await RejectAsync(context, expectedAction, AdminPushRejection.BodyTooLarge, RequestBodyFailures.Describe(RequestBodyFailure.TooLarge));
             return;
@@ -66,7 +66,7 @@ internal sealed partial class KeycloakAdminPushEndpoint(
         try
         {
             // Note: a JWS is ASCII; Latin-1 maps every byte to one char, so a stray byte fails the base64url check, not here.
-            result = await verifier.VerifyAsync(clientId, expectedAction, Encoding.Latin1.GetString(body), context.RequestAborted);
+            result = await verifier.VerifyAsync(clientId, expectedAction, Encoding.Latin1.GetString(bytes), context.RequestAborted);
         }
         catch (ProviderUnavailableException exception)
         {

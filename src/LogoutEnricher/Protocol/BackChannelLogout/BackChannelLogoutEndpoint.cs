@@ -112,10 +112,10 @@ internal sealed partial class BackChannelLogoutEndpoint(
             return (null, tooLarge);
         }
 
-        byte[]? body;
+        ArraySegment<byte>? body;
         try
         {
-            body = await BodyReader.ReadAsync(request.Body, limit, cancellationToken);
+            body = await BodyReader.ReadAsync(request.Body, request.ContentLength, limit, cancellationToken);
         }
         catch (Exception exception) when (RequestBodyFailures.Classify(exception) is { } failure)
         {
@@ -128,7 +128,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
             });
         }
 
-        if (body is null)
+        if (body is not { } bytes)
         {
             return (null, tooLarge);
         }
@@ -136,7 +136,7 @@ internal sealed partial class BackChannelLogoutEndpoint(
         Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form;
         try
         {
-            using var reader = new FormReader(Encoding.UTF8.GetString(body)) { ValueCountLimit = 16 };
+            using var reader = new FormReader(Encoding.UTF8.GetString(bytes)) { ValueCountLimit = 16 };
             form = await reader.ReadFormAsync(cancellationToken);
         }
         catch (InvalidDataException)

@@ -2,7 +2,6 @@ using LogoutEnricher.Diagnostics;
 using LogoutEnricher.Hosting;
 using LogoutEnricher.Hosting.Hardening;
 using LogoutEnricher.Protocol;
-using LogoutEnricher.Protocol.BackChannelLogout;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -128,7 +127,7 @@ internal sealed partial class TokenEndpointForwarder(
         // that grows as the bytes arrive rather than with EnableBuffering, which for a threshold of the whole limit rents
         // a 1 MiB array per request: the shared pool then kept dozens of them (about 40 MiB of committed memory under 32
         // concurrent token requests) for bodies of a few hundred bytes.
-        var buffered = await BodyReader.ReadGrowingAsync(request.Body, request.ContentLength, (int)RequestLimits.TokenRequestBodyBytes, request.HttpContext.RequestAborted)
+        var buffered = await BodyReader.ReadAsync(request.Body, request.ContentLength, (int)RequestLimits.TokenRequestBodyBytes, request.HttpContext.RequestAborted)
             ?? throw new BadHttpRequestException("The token request body is larger than the route allows.", StatusCodes.Status413PayloadTooLarge);
         request.Body = new MemoryStream(buffered.Array!, buffered.Offset, buffered.Count, writable: false, publiclyVisible: true);
 
