@@ -53,6 +53,7 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddFanOut(configuration);
         services.AddDurability(configuration);
         services.AddSilentLogouts(configuration);
+        services.AddHostedService<NativeMemoryTrimmer>();
         return services;
     }
 }
