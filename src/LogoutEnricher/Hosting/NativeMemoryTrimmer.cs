@@ -50,8 +50,13 @@ internal sealed class NativeMemoryTrimmer(StoreFailures failures, TimeProvider t
 
     protected override TimeSpan Interval => TrimInterval;
 
-    /// <summary>Not where the C library has no <c>malloc_trim</c> (the first trim tells).</summary>
-    protected override bool Enabled => TrimNow();
+    protected override bool Enabled => !_unavailable;
+
+    /// <summary>
+    /// The first trim one interval after start: the start-up's own freed memory is not worth holding up the first
+    /// answers for, and a process that starts is not yet where memory peaks.
+    /// </summary>
+    protected override bool WaitBeforeFirstTurn => true;
 
     protected override Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
