@@ -1,12 +1,13 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
+using LogoutEnricher.Hosting;
 using LogoutEnricher.Hosting.Storage;
 using LogoutEnricher.Operations.Telemetry;
-using LogoutEnricher.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Tests;
 
@@ -28,20 +29,19 @@ public sealed class NativeMemoryTrimmerTests
     [Fact]
     public async Task MemoryFreedInsideAnArena_IsGivenBackWhileTheTrimmerRuns()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "malloc arenas and /proc are Linux's");
+        SkipUnlessGlibcWithDefaultThresholds();
         var pin = await OnOwnThread(AllocateTouchAndFreeBelowAPin);
         try
         {
             var held = ResidentAnonymousBytes();
             using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-            var metrics = new LogoutEnricherMetrics(meters.GetRequiredService<IMeterFactory>(), new OutboxGauges(meters, TimeProvider.System));
-            using var trimmer = new NativeMemoryTrimmer(new StoreFailures(metrics, NullLogger<StoreFailures>.Instance), TimeProvider.System, NullLogger<NativeMemoryTrimmer>.Instance);
+            using var trimmer = Trimmer(meters, new MemoryOptions());
             await trimmer.StartAsync(TestContext.Current.CancellationToken);
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             var now = held;
             while (DateTime.UtcNow < deadline && held - now < FreedBytes * 3 / 4)
             {
-                await Task.Delay(NativeMemoryTrimmer.TrimInterval, TestContext.Current.CancellationToken);
+                await Task.Delay(new MemoryOptions().TrimInterval, TestContext.Current.CancellationToken);
                 now = ResidentAnonymousBytes();
             }
 
@@ -56,15 +56,19 @@ public sealed class NativeMemoryTrimmerTests
     }
 
     [Fact]
-    public async Task MemoryFreedInsideAnArena_StaysResidentWithoutATrim()
+    public async Task MemoryFreedInsideAnArena_StaysResidentWithTheTrimmerTurnedOff()
     {
-        // The control: glibc does not return it by itself, so the test above measures the trimmer and not malloc.
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "malloc arenas and /proc are Linux's");
+        // Also the control: glibc does not return it by itself, so the test above measures the trimmer, not malloc.
+        SkipUnlessGlibcWithDefaultThresholds();
         var before = ResidentAnonymousBytes();
         var pin = await OnOwnThread(AllocateTouchAndFreeBelowAPin);
         try
         {
-            await Task.Delay(NativeMemoryTrimmer.TrimInterval * 2, TestContext.Current.CancellationToken);
+            using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+            using var trimmer = Trimmer(meters, new MemoryOptions { TrimInterval = TimeSpan.Zero });
+            await trimmer.StartAsync(TestContext.Current.CancellationToken);
+            await Task.Delay(new MemoryOptions().TrimInterval * 3, TestContext.Current.CancellationToken);
+            await trimmer.StopAsync(CancellationToken.None);
             var after = ResidentAnonymousBytes();
             Assert.True(after - before >= FreedBytes * 3 / 4,
                 $"resident anonymous memory went from {before / 1024} KiB to {after / 1024} KiB; glibc returned what was freed without a trim");
@@ -74,6 +78,18 @@ public sealed class NativeMemoryTrimmerTests
             Free(pin);
             NativeMemoryTrimmer.TrimNow();
         }
+    }
+
+    [Theory]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:00:00", true)]
+    [InlineData("-00:00:01", false)]
+    public void TrimInterval_IsZeroOrPositive(string interval, bool valid)
+    {
+        var result = new MemoryOptionsValidator().Validate(null, new MemoryOptions { TrimInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Equal(valid, result.Succeeded);
+        Assert.True(valid || result.FailureMessage!.Contains("LogoutEnricher:Memory:TrimInterval", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -115,7 +131,25 @@ public sealed class NativeMemoryTrimmerTests
 
     private static void Free(nint pin) => Marshal.FreeHGlobal(pin);
 
-    /// <summary>Runs on a thread of its own, as a thread-pool thread calling into SQLite would: its own arena.</summary>
+    private static NativeMemoryTrimmer Trimmer(ServiceProvider meters, MemoryOptions options)
+    {
+        var metrics = new LogoutEnricherMetrics(meters.GetRequiredService<IMeterFactory>(), new OutboxGauges(meters, TimeProvider.System));
+        return new NativeMemoryTrimmer(Options.Create(options), new StoreFailures(metrics, NullLogger<StoreFailures>.Instance), TimeProvider.System,
+            NullLogger<NativeMemoryTrimmer>.Instance);
+    }
+
+    /// <summary>
+    /// glibc only (musl returns freed memory by itself and has no malloc_trim), with its default thresholds: a lower
+    /// mmap threshold would give each block its own mapping, returned at once.
+    /// </summary>
+    private static void SkipUnlessGlibcWithDefaultThresholds()
+    {
+        Assert.SkipUnless(NativeMemoryTrimmer.Available, "the C library is not glibc: there are no arenas to trim");
+        Assert.SkipWhen(Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is not null,
+            "malloc's thresholds are set in the environment");
+    }
+
+    /// <summary>Runs on a thread of its own, as a thread-pool thread calling into SQLite would: an arena of its own, or one it shares.</summary>
     private static Task<T> OnOwnThread<T>(Func<T> work)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -141,18 +175,3 @@ public sealed class NativeMemoryTrimmerTests
             .Single();
 }
 
-/// <summary>The runtime settings the sidecar's memory figures depend on, as its build writes them for the runtime.</summary>
-public sealed class RuntimeSettingsTests
-{
-    [Theory]
-    [InlineData("System.Runtime.TieredPGO", false)]
-    [InlineData("System.GC.Server", false)]
-    public void TheSidecarsRuntimeConfiguration_Sets(string name, bool expected)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "LogoutEnricher.runtimeconfig.json")));
-        var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-
-        Assert.True(properties.TryGetProperty(name, out var value), $"{name} is not set");
-        Assert.Equal(expected, value.GetBoolean());
-    }
-}

@@ -19,6 +19,7 @@ using LogoutEnricher.Storage;
 using LogoutEnricher.Storage.PostgreSql;
 using LogoutEnricher.Storage.Redis;
 using LogoutEnricher.Storage.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Hosting;
 
@@ -53,6 +54,8 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddFanOut(configuration);
         services.AddDurability(configuration);
         services.AddSilentLogouts(configuration);
+        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
         services.AddHostedService<NativeMemoryTrimmer>();
         return services;
     }

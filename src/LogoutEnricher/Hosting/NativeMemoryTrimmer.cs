@@ -1,56 +1,48 @@
 using System.Runtime.InteropServices;
 using LogoutEnricher.Hosting.BackgroundWork;
 using LogoutEnricher.Hosting.Storage;
+using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Hosting;
 
 /// <summary>
-/// Gives the memory that native code freed back to the operating system, every <see cref="TrimInterval"/>, where the C
-/// library is glibc. SQLite's page caches and OpenSSL's buffers are allocated with malloc on whichever thread-pool
-/// thread runs the call; glibc keeps what they free in that thread's arena and returns on its own only the top of
-/// the arena, never the free pages inside it, so after a mass logout a replica went on holding tens of MiB it no
-/// longer used (docs/PERFORMANCE.md). <c>malloc_trim</c> returns those pages; the next allocation that needs one
-/// takes a fresh zeroed page from the kernel. Elsewhere (musl, Windows, macOS) it does nothing.
+/// Gives the memory that native code freed back to the operating system, every <see cref="MemoryOptions.TrimInterval"/>,
+/// where the C library is glibc. SQLite's page caches and OpenSSL's buffers are allocated with malloc on whichever
+/// thread-pool thread runs the call, in one of glibc's arenas; glibc returns on its own only the top of an arena, never
+/// the free pages inside it, so after a mass logout a replica went on holding memory it no longer used
+/// (docs/PERFORMANCE.md). <c>malloc_trim</c> returns those pages (it locks each arena in turn while it walks its free
+/// chunks); the next allocation that needs one takes a fresh zeroed page from the kernel. Elsewhere (musl, Windows,
+/// macOS) the worker does not run. One trim per interval per process, however many hosts it runs.
 /// </summary>
-internal sealed class NativeMemoryTrimmer(StoreFailures failures, TimeProvider timeProvider, ILogger<NativeMemoryTrimmer> logger)
+internal sealed class NativeMemoryTrimmer(IOptions<MemoryOptions> options, StoreFailures failures, TimeProvider timeProvider, ILogger<NativeMemoryTrimmer> logger)
     : PeriodicWorker(failures, timeProvider, logger)
 {
-    /// <summary>
-    /// How often: short enough that the peak of a sign-out-all is not what the arenas hoarded between two trims, long
-    /// enough to cost nothing measurable (one call walks the arenas' free lists).
-    /// </summary>
-    internal static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(1);
+    /// <summary>Whether this process's C library has <c>malloc_trim</c> (glibc): looked up once, without calling it.</summary>
+    internal static readonly bool Available = OperatingSystem.IsLinux()
+        && NativeLibrary.TryLoad("libc.so.6", out var libc)
+        && NativeLibrary.TryGetExport(libc, "malloc_trim", out _);
 
-    private static bool _unavailable = !OperatingSystem.IsLinux();
+    private static long _lastTrim = long.MinValue;
 
     /// <summary>Runs one trim now; false where there is nothing to call (not glibc).</summary>
     internal static bool TrimNow()
     {
-        if (_unavailable)
+        if (!Available)
         {
             return false;
         }
 
-        try
-        {
-            _ = MallocTrim(0);
-            return true;
-        }
-        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
-        {
-            // Note: musl has no malloc_trim; its allocator returns freed memory by itself.
-            _unavailable = true;
-            return false;
-        }
+        _ = MallocTrim(0);
+        return true;
     }
 
     protected override string Name => "native_memory_trim";
 
     protected override string StoreFailureConsequence => "none: no store is used";
 
-    protected override TimeSpan Interval => TrimInterval;
+    protected override TimeSpan Interval => options.Value.TrimInterval;
 
-    protected override bool Enabled => !_unavailable;
+    protected override bool Enabled => Available && options.Value.TrimInterval > TimeSpan.Zero;
 
     /// <summary>
     /// The first trim one interval after start: the start-up's own freed memory is not worth holding up the first
@@ -60,7 +52,17 @@ internal sealed class NativeMemoryTrimmer(StoreFailures failures, TimeProvider t
 
     protected override Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        TrimNow();
+        // Note: hosts in one process (tests, a tool hosting several) share its arenas: one trim per interval serves all.
+        var now = Time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastTrim);
+        if (last == long.MinValue || Time.GetElapsedTime(last, now) >= Interval * 0.9)
+        {
+            if (Interlocked.CompareExchange(ref _lastTrim, now, last) == last)
+            {
+                TrimNow();
+            }
+        }
+
         return Task.FromResult(false);
     }
 
