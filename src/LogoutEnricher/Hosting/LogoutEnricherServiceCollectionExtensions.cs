@@ -19,7 +19,6 @@ using LogoutEnricher.Storage;
 using LogoutEnricher.Storage.PostgreSql;
 using LogoutEnricher.Storage.Redis;
 using LogoutEnricher.Storage.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace LogoutEnricher.Hosting;
 
@@ -54,9 +53,7 @@ public static class LogoutEnricherServiceCollectionExtensions
         services.AddFanOut(configuration);
         services.AddDurability(configuration);
         services.AddSilentLogouts(configuration);
-        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
-        services.AddHostedService<NativeMemoryTrimmer>();
+        services.AddMemoryTrim(configuration);
         return services;
     }
 }

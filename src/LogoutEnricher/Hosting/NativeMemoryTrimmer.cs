@@ -22,7 +22,8 @@ internal sealed class NativeMemoryTrimmer(IOptions<MemoryOptions> options, Store
         && NativeLibrary.TryLoad("libc.so.6", out var libc)
         && NativeLibrary.TryGetExport(libc, "malloc_trim", out _);
 
-    private static long _lastTrim = long.MinValue;
+    /// <summary>When this process last trimmed, or 0: the first turn comes an interval after start, so it trims.</summary>
+    private static long _lastTrim;
 
     /// <summary>Runs one trim now; false where there is nothing to call (not glibc).</summary>
     internal static bool TrimNow()
@@ -55,12 +56,9 @@ internal sealed class NativeMemoryTrimmer(IOptions<MemoryOptions> options, Store
         // Note: hosts in one process (tests, a tool hosting several) share its arenas: one trim per interval serves all.
         var now = Time.GetTimestamp();
         var last = Interlocked.Read(ref _lastTrim);
-        if (last == long.MinValue || Time.GetElapsedTime(last, now) >= Interval * 0.9)
+        if (Time.GetElapsedTime(last, now) >= Interval * 0.9 && Interlocked.CompareExchange(ref _lastTrim, now, last) == last)
         {
-            if (Interlocked.CompareExchange(ref _lastTrim, now, last) == last)
-            {
-                TrimNow();
-            }
+            TrimNow();
         }
 
         return Task.FromResult(false);
